@@ -1,0 +1,79 @@
+package twolayer.agg;
+
+import java.io.Serializable;
+import twolayer.data.Block;
+import twolayer.model.Shape;
+import twolayer.model.TwoLayerNet;
+import twolayer.model.Workspace;
+
+/** Confusion counts (true class × predicted class) and summed data loss over evaluated examples. */
+public final class EvalSum implements Serializable {
+  private static final int CHUNK = 512; // rows scored per gemm: bounds the workspace
+
+  private long[] confusion; // C×C, allocated on first add
+  private double loss;
+  private long count;
+
+  /** Scores the first {@code min(limit, block.n)} rows of a block, in place (no copy of X). */
+  public EvalSum add(Shape s, double[] w, Block block, long limit) {
+    int c = s.c();
+    int n = (int) Math.min(limit, block.n);
+    if (confusion == null) {
+      confusion = new long[c * c];
+    }
+    Workspace ws = Workspace.get();
+    for (int r0 = 0; r0 < n; r0 += CHUNK) {
+      int m = Math.min(CHUNK, n - r0);
+      double[] z = TwoLayerNet.scores(s, w, block.x, r0 * block.d, m, ws);
+      for (int i = 0; i < m; i++) {
+        int label = block.y[r0 + i];
+        int pred = TwoLayerNet.argmax(z, i * c, c);
+        loss += TwoLayerNet.softmaxInPlace(z, i * c, c, label);
+        confusion[label * c + pred]++;
+      }
+    }
+    count += n;
+    return this;
+  }
+
+  public EvalSum merge(EvalSum o) {
+    if (o.confusion != null) {
+      if (confusion == null) {
+        confusion = o.confusion;
+      } else {
+        for (int i = 0; i < confusion.length; i++) {
+          confusion[i] += o.confusion[i];
+        }
+      }
+    }
+    loss += o.loss;
+    count += o.count;
+    return this;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  /** Mean data loss (no regularisation). */
+  public double meanLoss() {
+    return count == 0 ? Double.NaN : loss / count;
+  }
+
+  public double accuracy() {
+    if (count == 0) {
+      return Double.NaN;
+    }
+    int c = (int) Math.round(Math.sqrt(confusion.length));
+    long right = 0;
+    for (int k = 0; k < c; k++) {
+      right += confusion[k * c + k];
+    }
+    return (double) right / count;
+  }
+
+  /** Row-major C×C counts: row = true class, column = predicted class. */
+  public long[] confusion() {
+    return confusion;
+  }
+}

@@ -1,0 +1,224 @@
+package twolayer.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import twolayer.UserError;
+import twolayer.agg.EvalSum;
+import twolayer.data.BlockSet;
+import twolayer.data.CifarSplits;
+import twolayer.data.RecordSplit;
+import twolayer.io.JsonFiles;
+import twolayer.io.ModelFile;
+import twolayer.model.GradCheck;
+import twolayer.model.Gemm;
+import twolayer.model.Shape;
+import twolayer.train.Evaluation;
+import twolayer.train.TrainConfig;
+import twolayer.train.Trainer;
+
+/**
+ * {@code submit.sh train|evaluate|gradcheck}: parse, configure, load, train, report. The only place that
+ * turns errors into exit codes: 2 for bad input (one line on stderr), 3 for a diverged run.
+ */
+public final class Main {
+  static final String USAGE = "usage: submit.sh train [--conf FILE] [--KEY VALUE ...]\n"
+      + "       submit.sh evaluate --model M.npz [--data PATH] [--split train|val|test] [--reg λ] [--json]\n"
+      + "       submit.sh gradcheck";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a command and returns its exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    List<String> rest = args.length > 0 ? Arrays.asList(args).subList(1, args.length) : List.of();
+    boolean verbose = rest.contains("--verbose");
+    try {
+      switch (args.length == 0 ? "" : args[0]) {
+        case "train":
+          train(Settings.parse(rest, Set.of(), Set.of("verbose")), out);
+          return 0;
+        case "evaluate":
+          evaluate(Settings.parse(rest, Set.of("model", "split"), Set.of("json", "verbose")), out);
+          return 0;
+        case "gradcheck":
+          return gradcheck(out);
+        case "help":
+        case "--help":
+          out.println(USAGE);
+          return 0;
+        default:
+          err.println("error: unknown command '" + (args.length == 0 ? "" : args[0]) + "'\n" + USAGE);
+          return 2;
+      }
+    } catch (UserError e) {
+      err.println("error: " + e.getMessage());
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return 2;
+    } catch (Trainer.Diverged e) {
+      err.println("error: " + e.getMessage());
+      return 3;
+    }
+  }
+
+  static void train(Settings settings, PrintStream out) {
+    TrainConfig cfg = settings.trainConfig();
+    Path outDir = outputFolder(cfg.out());
+    try (JavaSparkContext sc = spark("twolayer-spark train", cfg.master())) {
+      out.println("config: " + settings.all());
+      long t0 = System.nanoTime();
+      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
+      List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
+      double[] mean = data.mean(trainSplits);
+      BlockSet train = data.blocks("train", trainSplits, mean);
+      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean);
+      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean);
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s%n",
+          data.dataset().folder, train.n(), val.n(), test.n(), train.d(), data.dataset().numClasses(),
+          train.counts().length, loadSeconds);
+
+      Trainer.Result r = new Trainer(sc, cfg, out).train(train, val, data.dataset().numClasses());
+      sc.setJobDescription("evaluate: test set");
+      EvalSum testEval = Evaluation.of(test, r.shape(), r.weights(), cfg.aggDepth());
+      new ModelFile(r.shape(), r.weights(), mean).save(outDir.resolve("model.npz"));
+
+      Map<String, Object> config = new LinkedHashMap<>(settings.all());
+      config.put("partitions_effective", train.counts().length);
+      config.put("iterations_effective", cfg.totalIterations());
+      config.put("data_folder", data.dataset().folder);
+      Map<String, Object> fin = new LinkedHashMap<>();
+      fin.put("loss", r.loss());
+      fin.put("train_accuracy", r.trainAccuracy());
+      fin.put("val_accuracy", r.valAccuracy());
+      fin.put("test_accuracy", testEval.accuracy());
+      Map<String, Object> timing = new LinkedHashMap<>();
+      timing.put("total_seconds", secondsSinceJvmStart());
+      timing.put("examples_per_second", r.examples() / r.loopSeconds());
+      timing.put("train_loop_seconds", r.loopSeconds());
+      timing.put("eval_seconds", r.evalSeconds());
+      timing.put("load_seconds", loadSeconds);
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("config", config);
+      metrics.put("history", r.history());
+      metrics.put("final", fin);
+      metrics.put("timing", timing);
+      metrics.put("environment", environment(sc));
+      JsonFiles.write(outDir.resolve("metrics.json"), metrics);
+      out.printf("final: loss %.6f  train accuracy %.4f  val accuracy %.4f  test accuracy %.4f  (%.0f examples/s, %.1f s in all)%n",
+          r.loss(), r.trainAccuracy(), r.valAccuracy(), testEval.accuracy(), r.examples() / r.loopSeconds(),
+          secondsSinceJvmStart());
+      out.println("wrote " + outDir.resolve("model.npz") + " and " + outDir.resolve("metrics.json"));
+    }
+  }
+
+  static void evaluate(Settings settings, PrintStream out) {
+    if (!settings.has("model")) {
+      throw new UserError("--model: the model to evaluate is missing (--model OUT/model.npz)");
+    }
+    String split = settings.has("split") ? settings.text("split") : "test";
+    if (!List.of("train", "val", "test").contains(split)) {
+      throw new UserError("--split: '" + split + "' is not one of train, val, test");
+    }
+    // the loss adds λ(ΣW1²+ΣW2²) only for a λ given here: the training default does not apply
+    double reg = settings.explicit("reg") ? settings.atLeastZero("reg") : 0;
+    ModelFile model = ModelFile.load(Path.of(settings.text("model")));
+    TrainConfig cfg = settings.trainConfig();
+    try (JavaSparkContext sc = spark("twolayer-spark evaluate", cfg.master())) {
+      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
+      List<RecordSplit> splits = switch (split) {
+        case "train" -> data.trainSplits(cfg.trainSize(), cfg.valSize());
+        case "val" -> data.valSplits(cfg.trainSize(), cfg.valSize());
+        default -> data.testSplits(cfg.testSize());
+      };
+      BlockSet set = data.blocks(split, splits, model.mean());
+      if (model.shape().c() != data.dataset().numClasses()) {
+        throw new UserError(settings.text("model") + ": the model has " + model.shape().c()
+            + " classes, the data " + data.dataset().numClasses());
+      }
+      sc.setJobDescription("evaluate: " + split + " set");
+      EvalSum e = Evaluation.of(set, model.shape(), model.weights(), cfg.aggDepth());
+      double loss = e.meanLoss() + twolayer.model.TwoLayerNet.addRegularization(model.shape(), model.weights(), reg, null);
+      Map<String, Object> res = new LinkedHashMap<>();
+      res.put("model", settings.text("model"));
+      res.put("split", split);
+      res.put("examples", e.count());
+      res.put("accuracy", e.accuracy());
+      res.put("loss", loss);
+      res.put("data_loss", e.meanLoss());
+      res.put("reg", reg);
+      if (settings.flag("json")) {
+        out.println(JsonFiles.toJson(res));
+      } else {
+        out.printf("%s: %d examples, accuracy %.4f, loss %.6f (data loss %.6f + reg %.6f)%n", split, e.count(),
+            e.accuracy(), loss, e.meanLoss(), loss - e.meanLoss());
+      }
+    }
+  }
+
+  static int gradcheck(PrintStream out) {
+    Shape s = new Shape(7, 10, 4);
+    Map<String, Double> errors = GradCheck.run(s, 6, 0.1, 42);
+    double worst = 0;
+    for (Map.Entry<String, Double> e : errors.entrySet()) {
+      out.printf("%-3s max relative error %.3e%n", e.getKey(), e.getValue());
+      worst = Math.max(worst, e.getValue());
+    }
+    boolean ok = worst < 1e-7;
+    out.println(ok ? "gradcheck passed (all below 1e-7)" : "gradcheck FAILED (above 1e-7)");
+    return ok ? 0 : 1;
+  }
+
+  /** Spark as spark-submit configured it; the configured master only when none was given. */
+  static JavaSparkContext spark(String name, String master) {
+    SparkConf conf = new SparkConf().setAppName(name);
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(master);
+    }
+    return new JavaSparkContext(conf);
+  }
+
+  static Path outputFolder(String out) {
+    Path dir = Path.of(out);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UserError("out: cannot create the output folder " + dir + " (" + e.getMessage() + ")");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UserError("out: the output folder " + dir + " is not writable");
+    }
+    return dir;
+  }
+
+  static Map<String, Object> environment(JavaSparkContext sc) {
+    Map<String, Object> env = new LinkedHashMap<>();
+    env.put("spark_master", sc.master());
+    env.put("spark_version", sc.version());
+    env.put("java", System.getProperty("java.version"));
+    env.put("blas", Gemm.implementation());
+    env.put("default_parallelism", sc.defaultParallelism());
+    return env;
+  }
+
+  static double secondsSinceJvmStart() {
+    return (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+  }
+}

@@ -1,0 +1,276 @@
+package twolayer.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import twolayer.UserError;
+import twolayer.train.TrainConfig;
+
+/**
+ * Turns text (the shipped defaults, a {@code --conf} file, {@code --KEY VALUE} flags, in that order of
+ * precedence) into typed settings. Every bad key or value is a {@link UserError} naming the key.
+ */
+public final class Settings {
+  /** The defaults: conf/train.properties, packed into the jar. */
+  static final String DEFAULTS = "/train.properties";
+
+  private final Map<String, String> values;
+  private final Set<String> flags;
+  private final List<String> positional;
+  private final Set<String> explicit;
+
+  private Settings(Map<String, String> values, Set<String> explicit, Set<String> flags, List<String> positional) {
+    this.values = values;
+    this.explicit = explicit;
+    this.flags = flags;
+    this.positional = positional;
+  }
+
+  /**
+   * Parses a command's arguments.
+   *
+   * @param extraKeys keys the command takes besides the training keys (e.g. {@code model})
+   * @param flagNames options without a value (e.g. {@code json})
+   */
+  public static Settings parse(List<String> args, Set<String> extraKeys, Set<String> flagNames) {
+    Map<String, String> values = load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
+    Set<String> known = new java.util.TreeSet<>(values.keySet());
+    known.addAll(extraKeys);
+    Map<String, String> fromArgs = new LinkedHashMap<>();
+    Set<String> flags = new java.util.HashSet<>();
+    List<String> positional = new ArrayList<>();
+    String confFile = null;
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (!a.startsWith("--")) {
+        positional.add(a);
+        continue;
+      }
+      String key = a.substring(2), value = null;
+      int eq = key.indexOf('=');
+      if (eq >= 0) {
+        value = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      }
+      if (flagNames.contains(key) && value == null) {
+        flags.add(key);
+        continue;
+      }
+      if (!key.equals("conf") && !known.contains(key)) {
+        throw unknown("--" + key, key, known, flagNames);
+      }
+      if (value == null) {
+        if (i + 1 >= args.size()) {
+          throw new UserError("--" + key + ": a value is missing");
+        }
+        value = args.get(++i);
+      }
+      if (key.equals("conf")) {
+        confFile = value;
+      } else {
+        fromArgs.put(key, value);
+      }
+    }
+    if (confFile != null) {
+      Path p = Path.of(confFile);
+      Map<String, String> file;
+      try (InputStream in = Files.newInputStream(p)) {
+        file = load(confFile, in);
+      } catch (IOException e) {
+        throw new UserError(confFile + ": cannot read the configuration file (" + e.getMessage() + ")");
+      }
+      for (String k : file.keySet()) {
+        if (!known.contains(k)) {
+          throw unknown(confFile + ": key '" + k + "'", k, known, Set.of());
+        }
+      }
+      values.putAll(file);
+    }
+    values.putAll(fromArgs);
+    return new Settings(values, fromArgs.keySet(), flags, positional);
+  }
+
+  public boolean flag(String name) {
+    return flags.contains(name);
+  }
+
+  public List<String> positional() {
+    return positional;
+  }
+
+  /** True when the key was given on the command line (not only by a file or the defaults). */
+  public boolean explicit(String key) {
+    return explicit.contains(key);
+  }
+
+  /** True when the key was given a non-empty value. */
+  public boolean has(String key) {
+    String v = values.get(key);
+    return v != null && !v.isBlank();
+  }
+
+  public String text(String key) {
+    return values.getOrDefault(key, "").trim();
+  }
+
+  /** The effective settings, for logging and metrics. */
+  public Map<String, String> all() {
+    return new java.util.TreeMap<>(values);
+  }
+
+  public TrainConfig trainConfig() {
+    TrainConfig c = new TrainConfig(
+        Arrays.stream(text("data").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+        md5(), required("cache-dir"), required("out"), required("master"),
+        intAtLeast("hidden-size", 1), positive("learning-rate"), atLeastZero("reg"),
+        intAtLeast("batch-size", 1), intAtLeast("iterations", 1), intAtLeast("epochs", 0),
+        fraction("lr-decay"), positive("init-std"), longValue("seed"), intAtLeast("partitions", 0),
+        intAtLeast("train-size", 1), intAtLeast("val-size", 1), intAtLeast("test-size", 1),
+        intAtLeast("agg-depth", 1), intAtLeast("log-every", 1), intAtLeast("train-eval-size", 1));
+    if (c.data().isEmpty()) {
+      throw new UserError("data: no place given; pass --data FOLDER|ARCHIVE|URL");
+    }
+    if (c.batchSize() > c.trainSize()) {
+      throw new UserError("batch-size: " + c.batchSize() + " is larger than the training set (train-size "
+          + c.trainSize() + "); use a batch of at most train-size examples");
+    }
+    return c;
+  }
+
+  String required(String key) {
+    String v = text(key);
+    if (v.isEmpty()) {
+      throw new UserError(key + ": a value is required");
+    }
+    return v;
+  }
+
+  double number(String key) {
+    String v = required(key);
+    double d;
+    try {
+      d = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new UserError(key + ": '" + v + "' is not a number");
+    }
+    if (!Double.isFinite(d)) {
+      throw new UserError(key + ": '" + v + "' is not a finite number");
+    }
+    return d;
+  }
+
+  double positive(String key) {
+    double d = number(key);
+    if (d <= 0) {
+      throw new UserError(key + ": " + text(key) + " must be greater than 0");
+    }
+    return d;
+  }
+
+  double atLeastZero(String key) {
+    double d = number(key);
+    if (d < 0) {
+      throw new UserError(key + ": " + text(key) + " must be 0 or more");
+    }
+    return d;
+  }
+
+  double fraction(String key) {
+    double d = number(key);
+    if (d <= 0 || d > 1) {
+      throw new UserError(key + ": " + text(key) + " must be in (0, 1]");
+    }
+    return d;
+  }
+
+  long longValue(String key) {
+    String v = required(key);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new UserError(key + ": '" + v + "' is not a whole number");
+    }
+  }
+
+  int intAtLeast(String key, int min) {
+    String v = required(key);
+    int n;
+    try {
+      n = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new UserError(key + ": '" + v + "' is not a whole number");
+    }
+    if (n < min) {
+      throw new UserError(key + ": " + n + " must be " + (min == 1 ? "a positive whole number" : "at least " + min));
+    }
+    return n;
+  }
+
+  private String md5() {
+    String v = text("data-md5").toLowerCase(java.util.Locale.ROOT);
+    if (!v.isEmpty() && !v.matches("[0-9a-f]{32}")) {
+      throw new UserError("data-md5: '" + v + "' is not an MD5 checksum (32 hexadecimal digits)");
+    }
+    return v.isEmpty() ? null : v;
+  }
+
+  private static Map<String, String> load(String name, InputStream in) {
+    if (in == null) {
+      throw new IllegalStateException(name + " is missing from the jar");
+    }
+    Properties p = new Properties();
+    try (Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UserError(name + ": not a valid properties file (" + e.getMessage() + ")");
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));
+    return m;
+  }
+
+  private static UserError unknown(String where, String key, Set<String> known, Set<String> flagNames) {
+    String best = null;
+    int bestDist = Integer.MAX_VALUE;
+    List<String> all = new ArrayList<>(known);
+    all.addAll(flagNames);
+    for (String k : all) {
+      int dist = editDistance(key, k);
+      if (dist < bestDist) {
+        best = k;
+        bestDist = dist;
+      }
+    }
+    String hint = best != null && bestDist <= Math.max(2, key.length() / 3)
+        ? " (did you mean --" + best + "?)" : " (known keys: see conf/train.properties)";
+    return new UserError(where + ": unknown setting" + hint);
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

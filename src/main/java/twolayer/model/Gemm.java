@@ -1,0 +1,35 @@
+package twolayer.model;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Row-major {@code C = alpha·op(A)·op(B) + beta·C} over netlib's column-major BLAS.
+ * A row-major matrix is the column-major storage of its transpose, so row-major {@code C = A·B}
+ * is column-major {@code Cᵀ = Bᵀ·Aᵀ}: swap the operands and keep the transpose flags.
+ */
+public final class Gemm {
+  private static final BLAS BLAS_ = BLAS.getInstance();
+
+  private Gemm() {}
+
+  /**
+   * @param transA use Aᵀ (A stored k×m) instead of A (stored m×k)
+   * @param transB use Bᵀ (B stored n×k) instead of B (stored k×n)
+   * @param m rows of C, n columns of C, k the inner dimension; C is stored m×n at cOff
+   */
+  public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      double[] a, int aOff, double[] b, int bOff, double beta, double[] c, int cOff) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
+    BLAS_.dgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+        b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n));
+  }
+
+  /** The BLAS implementation in use (native OpenBLAS through JNI, or the Java fallback). */
+  public static String implementation() {
+    return BLAS_.getClass().getName();
+  }
+}

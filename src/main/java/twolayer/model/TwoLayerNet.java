@@ -1,0 +1,150 @@
+package twolayer.model;
+
+/**
+ * The math of the two-layer network, on plain arrays (no Spark):
+ * {@code z1 = X·W1 + b1, a1 = relu(z1), z2 = a1·W2 + b2, p = softmax(z2)}.
+ *
+ * <p>Storage: X is n×D row-major (one example per row), parameters as laid out by {@link Shape}.
+ * The data loss of example i is {@code −ln p[y_i]}; the methods here return sums over examples,
+ * never means, and never add regularisation: the driver divides by n once and adds
+ * {@code λ(ΣW1² + ΣW2²)} (gradient {@code 2λW}, no ½) once, see {@link #addRegularization}.
+ */
+public final class TwoLayerNet {
+  private TwoLayerNet() {}
+
+  /**
+   * Adds the summed data-loss gradient of m examples to {@code grad} and returns their summed loss.
+   *
+   * @param x m×D row-major at {@code xOff}; @param y m labels at {@code yOff}
+   * @param grad accumulator in the {@link Shape} layout (added to, not overwritten)
+   */
+  public static double lossAndGradient(Shape s, double[] w, double[] x, int xOff, int[] y, int yOff,
+      int m, double[] grad, Workspace ws) {
+    int d = s.d(), h = s.h(), c = s.c();
+    ws.ensure(m, 0, h, c);
+    double[] z1 = ws.z1, a1 = ws.a1, z2 = ws.z2;
+    forward(s, w, x, xOff, m, ws);
+    double loss = 0;
+    // z2 := p − onehot(y) = dz2, row by row (m×C)
+    for (int i = 0; i < m; i++) {
+      loss += softmaxInPlace(z2, i * c, c, y[yOff + i]);
+      z2[i * c + y[yOff + i]] -= 1.0;
+    }
+    // dW2 += a1ᵀ·dz2: (H×m)·(m×C) = H×C
+    Gemm.gemm(true, false, h, c, m, 1.0, a1, 0, z2, 0, 1.0, grad, s.w2());
+    addColumnSums(z2, m, c, grad, s.b2());
+    // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0]: (m×C)·(C×H) = m×H, computed into a1 (no longer needed)
+    Gemm.gemm(false, true, m, h, c, 1.0, z2, 0, w, s.w2(), 0.0, a1, 0);
+    for (int i = 0; i < m * h; i++) {
+      if (z1[i] <= 0) {
+        a1[i] = 0;
+      }
+    }
+    // dW1 += Xᵀ·dz1: (D×m)·(m×H) = D×H
+    Gemm.gemm(true, false, d, h, m, 1.0, x, xOff, a1, 0, 1.0, grad, s.w1());
+    addColumnSums(a1, m, h, grad, s.b1());
+    return loss;
+  }
+
+  /**
+   * Scores z2 (m×C) of m examples into {@code ws.z2}, leaving z1 and a1 (m×H) in the workspace.
+   */
+  static void forward(Shape s, double[] w, double[] x, int xOff, int m, Workspace ws) {
+    int d = s.d(), h = s.h(), c = s.c();
+    ws.ensure(m, 0, h, c);
+    double[] z1 = ws.z1, a1 = ws.a1, z2 = ws.z2;
+    // z1 = X·W1 + b1: (m×D)·(D×H) = m×H
+    Gemm.gemm(false, false, m, h, d, 1.0, x, xOff, w, s.w1(), 0.0, z1, 0);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < h; j++) {
+        double v = z1[i * h + j] + w[s.b1() + j];
+        z1[i * h + j] = v;
+        a1[i * h + j] = v > 0 ? v : 0;
+      }
+    }
+    // z2 = a1·W2 + b2: (m×H)·(H×C) = m×C
+    Gemm.gemm(false, false, m, c, h, 1.0, a1, 0, w, s.w2(), 0.0, z2, 0);
+    for (int i = 0; i < m; i++) {
+      for (int k = 0; k < c; k++) {
+        z2[i * c + k] += w[s.b2() + k];
+      }
+    }
+  }
+
+  /**
+   * Class scores of m examples, for prediction and evaluation.
+   *
+   * @return the workspace's m×C score buffer (valid until the next call on this workspace)
+   */
+  public static double[] scores(Shape s, double[] w, double[] x, int xOff, int m, Workspace ws) {
+    forward(s, w, x, xOff, m, ws);
+    return ws.z2;
+  }
+
+  /**
+   * Turns scores {@code z[off..off+c)} into probabilities, stably (max subtracted before exp), and
+   * returns {@code −ln p[label] = ln Σexp(z − max) − (z[label] − max)}, exact even where p underflows.
+   */
+  public static double softmaxInPlace(double[] z, int off, int c, int label) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < c; k++) {
+      max = Math.max(max, z[off + k]);
+    }
+    double shiftedLabel = z[off + label] - max;
+    double sum = 0;
+    for (int k = 0; k < c; k++) {
+      double e = Math.exp(z[off + k] - max);
+      sum += e;
+      z[off + k] = e;
+    }
+    for (int k = 0; k < c; k++) {
+      z[off + k] /= sum;
+    }
+    return Math.log(sum) - shiftedLabel;
+  }
+
+  /** {@code λ(ΣW1² + ΣW2²)}, and with {@code grad != null} adds {@code 2λW} to the weight parts. */
+  public static double addRegularization(Shape s, double[] w, double reg, double[] grad) {
+    double sq = 0;
+    for (int[] range : new int[][] {{s.w1(), s.b1()}, {s.w2(), s.b2()}}) {
+      for (int i = range[0]; i < range[1]; i++) {
+        sq += w[i] * w[i];
+        if (grad != null) {
+          grad[i] += 2 * reg * w[i];
+        }
+      }
+    }
+    return reg * sq;
+  }
+
+  /** Initial parameters: weights {@code std·N(0,1)} from {@code seed}, biases zero. */
+  public static double[] initialWeights(Shape s, double std, long seed) {
+    java.util.Random rnd = new java.util.Random(seed); // its Gaussian sequence is fixed by the JDK spec
+    double[] w = new double[s.size()];
+    for (int i = 0; i < w.length; i++) {
+      if (s.isWeight(i)) {
+        w[i] = std * rnd.nextGaussian();
+      }
+    }
+    return w;
+  }
+
+  /** Index of the largest of {@code z[off..off+c)}. */
+  public static int argmax(double[] z, int off, int c) {
+    int best = 0;
+    for (int k = 1; k < c; k++) {
+      if (z[off + k] > z[off + best]) {
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  private static void addColumnSums(double[] a, int m, int n, double[] out, int outOff) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        out[outOff + j] += a[i * n + j];
+      }
+    }
+  }
+}

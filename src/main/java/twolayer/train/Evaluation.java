@@ -1,0 +1,40 @@
+package twolayer.train;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import twolayer.agg.EvalSum;
+import twolayer.data.BlockSet;
+import twolayer.model.Shape;
+
+/** Accuracy, confusion and loss of a model on cached blocks, computed on the executors. */
+public final class Evaluation {
+  private Evaluation() {}
+
+  /** Evaluates every row of {@code set}. */
+  public static EvalSum of(BlockSet set, Shape s, double[] w, int depth) {
+    return of(set, s, w, depth, null);
+  }
+
+  /**
+   * @param limits rows to score per partition (its first rows), or null for all: a fixed sample
+   */
+  public static EvalSum of(BlockSet set, Shape s, double[] w, int depth, long[] limits) {
+    Broadcast<double[]> bw = JavaSparkContext.fromSparkContext(set.rdd().context()).broadcast(w);
+    try {
+      return set.rdd().treeAggregate(new EvalSum(),
+          (acc, b) -> acc.add(s, bw.value(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
+          EvalSum::merge, depth);
+    } finally {
+      bw.destroy();
+    }
+  }
+
+  /** Per-partition row limits giving a fixed sample of about {@code size} rows spread over the partitions. */
+  public static long[] sampleLimits(BlockSet set, long size) {
+    long[] limits = new long[set.counts().length];
+    for (int p = 0; p < limits.length; p++) {
+      limits[p] = set.n() == 0 ? 0 : (set.counts()[p] * size + set.n() - 1) / set.n();
+    }
+    return limits;
+  }
+}

@@ -1,0 +1,44 @@
+package twolayer.train;
+
+import java.util.List;
+
+/**
+ * Every setting of a training run, immutable and already validated (see {@link twolayer.cli.Settings},
+ * which turns text into this and names the key of any bad value). Logged in full, seed included.
+ *
+ * @param epochs when positive, overrides {@code iterations} with {@code epochs × iterations per epoch}
+ * @param partitions 0 means Spark's default parallelism
+ */
+public record TrainConfig(
+    List<String> data,
+    String dataMd5,
+    String cacheDir,
+    String out,
+    String master,
+    int hiddenSize,
+    double learningRate,
+    double reg,
+    int batchSize,
+    int iterations,
+    int epochs,
+    double lrDecay,
+    double initStd,
+    long seed,
+    int partitions,
+    int trainSize,
+    int valSize,
+    int testSize,
+    int aggDepth,
+    int logEvery,
+    int trainEvalSize) {
+
+  /** Iterations in one epoch: one pass over the training set in batches of B (at least 1). */
+  public int iterationsPerEpoch() {
+    return Math.max(1, trainSize / batchSize);
+  }
+
+  /** The number of iterations this configuration runs. */
+  public int totalIterations() {
+    return epochs > 0 ? epochs * iterationsPerEpoch() : iterations;
+  }
+}

@@ -1,0 +1,118 @@
+package twolayer.train;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import twolayer.agg.EvalSum;
+import twolayer.agg.GradientSum;
+import twolayer.agg.Step;
+import twolayer.data.BlockSet;
+import twolayer.model.Shape;
+import twolayer.model.TwoLayerNet;
+import twolayer.optim.Sgd;
+import twolayer.optim.Updater;
+
+/**
+ * Mini-batch SGD on cached blocks. Per iteration: broadcast the weights and the batch rows, each
+ * partition sums its share's data-loss gradient, {@code treeAggregate} adds the sums, the driver
+ * divides by B, adds {@code 2λW}, updates, and destroys the broadcast.
+ */
+public final class Trainer {
+  private final JavaSparkContext sc;
+  private final TrainConfig cfg;
+  private final PrintStream log;
+
+  public Trainer(JavaSparkContext sc, TrainConfig cfg, PrintStream log) {
+    this.sc = sc;
+    this.cfg = cfg;
+    this.log = log;
+  }
+
+  /** The outcome of a run: final weights, per-iteration history and final figures. */
+  public record Result(Shape shape, double[] weights, List<Map<String, Object>> history, double loss,
+      double trainAccuracy, double valAccuracy, double loopSeconds, double evalSeconds, long examples) {}
+
+  /** Trains on {@code train} (C classes), measuring validation accuracy on {@code val} once per epoch. */
+  public Result train(BlockSet train, BlockSet val, int numClasses) {
+    Shape s = new Shape(train.d(), cfg.hiddenSize(), numClasses);
+    double[] w = TwoLayerNet.initialWeights(s, cfg.initStd(), cfg.seed());
+    Updater updater = new Sgd();
+    BatchSampler sampler = new BatchSampler(train.counts(), cfg.batchSize(), cfg.seed());
+    long[] trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
+    int perEpoch = cfg.iterationsPerEpoch(), total = cfg.totalIterations();
+    List<Map<String, Object>> history = new ArrayList<>();
+    double lr = cfg.learningRate(), loss = Double.NaN, trainAcc = Double.NaN, valAcc = Double.NaN;
+    double evalSeconds = 0;
+    long loopStart = System.nanoTime(), windowStart = loopStart;
+
+    for (int it = 0; it < total; it++) {
+      int epoch = it / perEpoch, t = it % perEpoch;
+      sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1) + "/" + total);
+      Broadcast<Step> step = sc.broadcast(new Step(s, w, sampler.rows(epoch, t)));
+      GradientSum sum = train.rdd().treeAggregate(new GradientSum(),
+          (acc, block) -> acc.add(step.value(), block), GradientSum::merge, cfg.aggDepth());
+      step.destroy();
+      if (sum.count() != cfg.batchSize()) {
+        throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.batchSize());
+      }
+      double[] g = sum.gradient();
+      for (int i = 0; i < g.length; i++) {
+        g[i] /= sum.count();
+      }
+      loss = sum.loss() / sum.count() + TwoLayerNet.addRegularization(s, w, cfg.reg(), g);
+      if (!Double.isFinite(loss)) {
+        throw new Diverged(it + 1, loss, lr);
+      }
+      updater.update(w, g, lr);
+
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("iteration", it + 1);
+      h.put("epoch", epoch + 1);
+      h.put("loss", loss);
+      h.put("learning_rate", lr);
+      history.add(h);
+      if ((it + 1) % cfg.logEvery() == 0 || it == 0 || it + 1 == total) {
+        long now = System.nanoTime();
+        int done = it == 0 ? 1 : ((it + 1) % cfg.logEvery() == 0 ? cfg.logEvery() : (it + 1) % cfg.logEvery());
+        log.printf("iteration %d/%d  epoch %d  loss %.6f  lr %.3e  %.0f examples/s%n", it + 1, total,
+            epoch + 1, loss, lr, (double) done * cfg.batchSize() / ((now - windowStart) / 1e9));
+        windowStart = now;
+      }
+      if (t == perEpoch - 1 || it + 1 == total) {
+        long e0 = System.nanoTime();
+        EvalSum trainEval = Evaluation.of(train, s, w, cfg.aggDepth(), trainSample);
+        EvalSum valEval = Evaluation.of(val, s, w, cfg.aggDepth());
+        trainAcc = trainEval.accuracy();
+        valAcc = valEval.accuracy();
+        h.put("train_accuracy", trainAcc);
+        h.put("val_accuracy", valAcc);
+        log.printf("epoch %d done (iteration %d): loss %.6f  train accuracy %.4f  val accuracy %.4f  lr %.3e%n",
+            epoch + 1, it + 1, loss, trainAcc, valAcc, lr);
+        if (t == perEpoch - 1) {
+          lr *= cfg.lrDecay();
+        }
+        long e1 = System.nanoTime();
+        evalSeconds += (e1 - e0) / 1e9;
+        windowStart += e1 - e0;
+      }
+    }
+    double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - evalSeconds;
+    return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
+        (long) total * cfg.batchSize());
+  }
+
+  /** The loss became NaN or infinite: training cannot go on. */
+  public static final class Diverged extends RuntimeException {
+    public final int iteration;
+
+    public Diverged(int iteration, double loss, double lr) {
+      super("training diverged: the loss is " + loss + " at iteration " + iteration
+          + "; the learning rate (" + lr + ") is probably too high, lower it with --learning-rate");
+      this.iteration = iteration;
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package twolayer.agg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import twolayer.data.Block;
+import twolayer.model.Shape;
+import twolayer.model.TwoLayerNet;
+import twolayer.model.Workspace;
+
+/** Tier 2: the aggregator contract (add, merge, rows), no Spark. */
+class GradientSumTest {
+  static final Shape S = new Shape(6, 5, 3);
+  static final int N = 30;
+
+  final Random rnd = new Random(11);
+  final double[] x = random(N * S.d());
+  final int[] y = rnd.ints(N, 0, S.c()).toArray();
+  final double[] w = random(S.size());
+
+  /** The reference: a plain loop, one example at a time. */
+  GradientSum perExample() {
+    double[] g = new double[S.size()];
+    double loss = 0;
+    for (int i = 0; i < N; i++) {
+      loss += TwoLayerNet.lossAndGradient(S, w, Arrays.copyOfRange(x, i * S.d(), (i + 1) * S.d()),
+          0, new int[] {y[i]}, 0, 1, g, new Workspace());
+    }
+    GradientSum ref = new GradientSum();
+    ref.addAll(S, w, Block.of(0, 0, x, y)); // count and shape; overwritten below
+    double[] got = ref.gradient();
+    System.arraycopy(g, 0, got, 0, g.length);
+    return withLoss(ref, loss);
+  }
+
+  @Test
+  void sumIsTheSameForAnyBlockSizeAndPartitionCount() {
+    GradientSum ref = perExample();
+    for (int blockSize : new int[] {1, 2, 5}) {
+      for (int partitions : new int[] {1, 2, 3}) {
+        List<Block> blocks = blocks(blockSize);
+        GradientSum total = new GradientSum();
+        for (int p = 0; p < partitions; p++) {
+          GradientSum part = new GradientSum(); // one partition: adds its blocks in turn
+          for (int b = p; b < blocks.size(); b += partitions) {
+            part.addAll(S, w, blocks.get(b));
+          }
+          total = total.merge(part);
+        }
+        assertEquals(N, total.count());
+        assertClose(ref.gradient(), total.gradient(), "block " + blockSize + ", partitions " + partitions);
+        assertEquals(ref.loss(), total.loss(), 1e-12 * ref.loss());
+      }
+    }
+  }
+
+  @Test
+  void batchRowsOfABlockEqualThoseRowsAlone() {
+    Block block = Block.of(1, 0, x, y);
+    int[] rows = {2, 3, 17, 29};
+    int[][] perPartition = {{}, rows};
+    GradientSum viaRows = new GradientSum().add(new Step(S, w, perPartition), block);
+    double[] xs = new double[rows.length * S.d()];
+    int[] ys = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(x, rows[i] * S.d(), xs, i * S.d(), S.d());
+      ys[i] = y[rows[i]];
+    }
+    GradientSum direct = new GradientSum().addAll(S, w, Block.of(0, 0, xs, ys));
+    assertEquals(rows.length, viaRows.count());
+    assertClose(direct.gradient(), viaRows.gradient(), "rows");
+    // a partition with no rows in the batch adds nothing
+    GradientSum none = new GradientSum().add(new Step(S, w, new int[][] {{}, {}}), block);
+    assertEquals(0, none.count());
+    assertNull(none.gradient());
+  }
+
+  @Test
+  void zeroValueIsTiny() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new GradientSum());
+    }
+    assertTrue(bytes.size() < 200, "zero value serialises to " + bytes.size() + " bytes");
+  }
+
+  @Test
+  void evalSumCountsAndMerges() {
+    Block all = Block.of(0, 0, x, y);
+    EvalSum whole = new EvalSum().add(S, w, all, Long.MAX_VALUE);
+    List<Block> parts = blocks(7);
+    EvalSum merged = new EvalSum();
+    for (Block b : parts) {
+      merged = merged.merge(new EvalSum().add(S, w, b, Long.MAX_VALUE));
+    }
+    assertEquals(N, whole.count());
+    assertEquals(whole.accuracy(), merged.accuracy(), 0);
+    assertEquals(whole.meanLoss(), merged.meanLoss(), 1e-12);
+    assertEquals(N, Arrays.stream(whole.confusion()).sum());
+    // accuracy by hand: argmax of the scores
+    double[] z = TwoLayerNet.scores(S, w, x, 0, N, new Workspace());
+    int right = 0;
+    for (int i = 0; i < N; i++) {
+      right += TwoLayerNet.argmax(z, i * S.c(), S.c()) == y[i] ? 1 : 0;
+    }
+    assertEquals((double) right / N, whole.accuracy(), 0);
+    assertEquals(10, new EvalSum().add(S, w, all, 10).count());
+  }
+
+  List<Block> blocks(int size) {
+    List<Block> out = new ArrayList<>();
+    for (int s = 0; s < N; s += size) {
+      int e = Math.min(N, s + size);
+      out.add(Block.of(0, s, Arrays.copyOfRange(x, s * S.d(), e * S.d()), Arrays.copyOfRange(y, s, e)));
+    }
+    return out;
+  }
+
+  static void assertClose(double[] expected, double[] actual, String what) {
+    double norm = 0, diff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      norm = Math.max(norm, Math.abs(expected[i]));
+      diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+    }
+    assertTrue(diff <= 1e-12 * norm, what + ": max difference " + diff + " vs max " + norm);
+  }
+
+  static GradientSum withLoss(GradientSum g, double loss) {
+    // rebuild with the reference loss: merge a fresh sum carrying the difference
+    GradientSum fix = new GradientSum();
+    try {
+      var f = GradientSum.class.getDeclaredField("loss");
+      f.setAccessible(true);
+      f.setDouble(g, loss);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+    return g.merge(fix);
+  }
+
+  double[] random(int n) {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = rnd.nextGaussian();
+    }
+    return a;
+  }
+}

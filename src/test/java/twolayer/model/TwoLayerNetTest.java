@@ -1,0 +1,137 @@
+package twolayer.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Tier 1: the pure math, no Spark. */
+class TwoLayerNetTest {
+
+  @Test
+  void gradientMatchesCentredDifferencesForEveryParameter() {
+    Map<String, Double> errors = GradCheck.run(new Shape(4, 10, 3), 5, 0.3, 7);
+    assertEquals(4, errors.size());
+    errors.forEach((name, err) -> assertTrue(err < 1e-7, name + " relative error " + err));
+  }
+
+  @Test
+  void gradcheckNoticesAWrongGradient() {
+    // the same comparison must fail when the analytic gradient is off: drop the 2 of 2λW
+    Shape s = new Shape(3, 4, 2);
+    Random rnd = new Random(3);
+    double[] w = new double[s.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = rnd.nextGaussian();
+    }
+    double[] x = {0.5, -1, 2, 1, 0.3, -0.7};
+    int[] y = {1, 0};
+    double[] grad = new double[s.size()];
+    TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, 2, grad, new Workspace());
+    double reg = 0.5, h = 1e-5;
+    int i = s.w2(); // a regularised weight
+    double analyticWrong = grad[i] / 2 + reg * w[i];
+    w[i] += h;
+    double plus = GradCheck.loss(s, w, x, y, 2, reg, new Workspace());
+    w[i] -= 2 * h;
+    double minus = GradCheck.loss(s, w, x, y, 2, reg, new Workspace());
+    double num = (plus - minus) / (2 * h);
+    assertTrue(Math.abs(analyticWrong - num) / (Math.abs(analyticWrong) + Math.abs(num)) > 1e-3);
+  }
+
+  @Test
+  void lossOfAHandComputableCase() {
+    // D=2, H=2, C=2, W1 = W2 = identity, biases 0.
+    Shape s = new Shape(2, 2, 2);
+    double[] w = new double[s.size()];
+    w[s.w1()] = 1;
+    w[s.w1() + 3] = 1;
+    w[s.w2()] = 1;
+    w[s.w2() + 3] = 1;
+    // x=(1,0), y=0: z1=(1,0), a1=(1,0), z2=(1,0): −ln(e/(e+1)) = ln(1+e⁻¹)
+    // x=(−1,2), y=1: z1=(−1,2), a1=(0,2), z2=(0,2): −ln(e²/(1+e²)) = ln(1+e⁻²)
+    double[] x = {1, 0, -1, 2};
+    int[] y = {0, 1};
+    double sum = TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, 2, new double[s.size()], new Workspace());
+    assertEquals(Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(-2)), sum, 1e-15);
+    assertEquals(0.31326168751822286 + 0.12692801104297263, sum, 1e-15);
+    // λ(ΣW1² + ΣW2²) = 0.1·(2 + 2), biases excluded even when non-zero
+    w[s.b1()] = 5;
+    w[s.b2()] = 5;
+    assertEquals(0.4, TwoLayerNet.addRegularization(s, w, 0.1, null), 1e-15);
+  }
+
+  @Test
+  void regularisationGradientIsTwoLambdaW() {
+    Shape s = new Shape(2, 2, 2);
+    double[] w = new double[s.size()];
+    java.util.Arrays.fill(w, 3);
+    double[] g = new double[s.size()];
+    TwoLayerNet.addRegularization(s, w, 0.5, g);
+    for (int i = 0; i < w.length; i++) {
+      assertEquals(s.isWeight(i) ? 3.0 : 0.0, g[i], 0.0, "index " + i);
+    }
+  }
+
+  @Test
+  void softmaxIsStableForHugeScores() {
+    double[] z = {1000, 0, -1000};
+    double loss = TwoLayerNet.softmaxInPlace(z, 0, 3, 2);
+    assertEquals(2000, loss, 1e-9);
+    assertArrayEquals(new double[] {1, 0, 0}, z, 1e-300);
+  }
+
+  @Test
+  void gemmMatchesNaiveProductForEveryTransposeCombination() {
+    Random rnd = new Random(1);
+    int m = 3, n = 4, k = 5;
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        double[] a = random(rnd, m * k + 2), b = random(rnd, k * n + 1), c = random(rnd, m * n + 3);
+        double[] expected = c.clone();
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            double sum = 0;
+            for (int p = 0; p < k; p++) {
+              double av = ta ? a[2 + p * m + i] : a[2 + i * k + p];
+              double bv = tb ? b[1 + j * k + p] : b[1 + p * n + j];
+              sum += av * bv;
+            }
+            expected[3 + i * n + j] = 2 * sum + 0.5 * c[3 + i * n + j];
+          }
+        }
+        Gemm.gemm(ta, tb, m, n, k, 2, a, 2, b, 1, 0.5, c, 3);
+        assertArrayEquals(expected, c, 1e-12, "transA=" + ta + " transB=" + tb);
+      }
+    }
+  }
+
+  @Test
+  void initialWeightsAreScaledGaussiansAndBiasesZero() {
+    Shape s = new Shape(300, 50, 10);
+    double[] w = TwoLayerNet.initialWeights(s, 1e-4, 5);
+    assertArrayEquals(w, TwoLayerNet.initialWeights(s, 1e-4, 5));
+    double sq = 0;
+    int count = 0;
+    for (int i = 0; i < w.length; i++) {
+      if (s.isWeight(i)) {
+        sq += w[i] * w[i];
+        count++;
+      } else {
+        assertEquals(0, w[i]);
+      }
+    }
+    assertEquals(1e-4, Math.sqrt(sq / count), 2e-6);
+  }
+
+  static double[] random(Random rnd, int n) {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = rnd.nextGaussian();
+    }
+    return a;
+  }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs twolayer-spark: ./submit.sh train|evaluate|gradcheck [--conf FILE] [--KEY VALUE ...]
+# Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set; otherwise Spark from the project's own
+# dependency jars. Builds the jar when it is missing or older than the sources.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+JAR="$HERE/target/twolayer-spark.jar"
+JARS="$HERE/target/spark-home/jars"
+
+if [ ! -f "$JAR" ] || [ ! -d "$JARS" ] || [ -n "$(find "$HERE/src/main" "$HERE/conf" "$HERE/pom.xml" -newer "$JAR" -print -quit)" ]; then
+  echo "building $JAR ..." >&2
+  (cd "$HERE" && mvn -q -B -DskipTests package dependency:copy-dependencies \
+      -DincludeScope=compile -DoutputDirectory=target/spark-home/jars) >&2
+fi
+
+# The master: --master on the command line, else the conf file's, else conf/train.properties'.
+master="" conf="$HERE/conf/train.properties" prev=""
+for a in "$@"; do
+  case "$prev" in --master) master="$a" ;; --conf) conf="$a" ;; esac
+  case "$a" in --master=*) master="${a#--master=}" ;; --conf=*) conf="${a#--conf=}" ;; esac
+  prev="$a"
+done
+[ -n "$master" ] || master="$(sed -n 's/^[[:space:]]*master[[:space:]]*[=:][[:space:]]*//p' "$conf" 2>/dev/null | tail -n 1)"
+[ -n "$master" ] || master="$(sed -n 's/^master=//p' "$HERE/conf/train.properties")"
+
+# One BLAS thread per Spark task: tasks already use every core.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+# A local master talks to itself only: keep Spark on loopback.
+case "$master" in local*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;; esac
+DRIVER_MEMORY="${DRIVER_MEMORY:-6g}"
+LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
+SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark $*"
+  --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
+  --conf "spark.executor.extraJavaOptions=$LOG_CONF")
+
+if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+  exec "$SPARK_HOME/bin/spark-submit" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \
+    --driver-java-options "$LOG_CONF" "$JAR" "$@"
+fi
+
+# Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver.
+OPENS="$(java -cp "$JARS/*:$JAR" twolayer.cli.JavaOpens)"
+export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
+exec java $OPENS -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
+  org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "$JAR" "$@"
