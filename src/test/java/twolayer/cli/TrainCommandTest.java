@@ -1,0 +1,129 @@
+package twolayer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import twolayer.TestData;
+import twolayer.data.CifarDataset;
+
+/** Tier 3: the commands as a user runs them, in local Spark, on real CIFAR-10 and on bad files. */
+class TrainCommandTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static List<String> common(String data, Path out) {
+    return new ArrayList<>(List.of("--master", "local[2]", "--data", data, "--out", out.toString(),
+        "--train-size", "4000", "--val-size", "500", "--test-size", "1000"));
+  }
+
+  @Test
+  void shortRunOnRealCifarLearnsAndItsModelEvaluatesToTheSameAccuracy() throws Exception {
+    String data = TestData.cifarFolder();
+    Path out = tmp.resolve("run");
+    List<String> args = common(data, out);
+    args.addAll(0, List.of("train"));
+    args.addAll(List.of("--iterations", "150", "--learning-rate", "5e-4", "--log-every", "50"));
+    Run r = run(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    JsonNode history = m.get("history");
+    assertEquals(150, history.size());
+    double first = history.get(0).get("loss").asDouble(), last = m.get("final").get("loss").asDouble();
+    assertTrue(last < first - 0.15, "loss " + first + " -> " + last);
+    double val = m.get("final").get("val_accuracy").asDouble(), test = m.get("final").get("test_accuracy").asDouble();
+    assertTrue(val > 0.2 && test > 0.2, "val " + val + ", test " + test + " (chance is 0.1)");
+    assertEquals("4000", m.get("config").get("train-size").asText());
+    assertEquals("1", m.get("config").get("seed").asText());
+    assertTrue(m.get("timing").get("examples_per_second").asDouble() > 0);
+    assertTrue(history.get(149).has("val_accuracy"));
+
+    Run e = run("evaluate", "--model", out.resolve("model.npz").toString(), "--master", "local[2]",
+        "--data", data, "--split", "test", "--test-size", "1000", "--json");
+    assertEquals(0, e.code(), e.err());
+    JsonNode ev = new ObjectMapper().readTree(e.out());
+    assertEquals(1000, ev.get("examples").asInt());
+    assertEquals(test, ev.get("accuracy").asDouble(), 0.0);
+  }
+
+  @Test
+  void labelAboveNineStopsTheRunWithOneLineNamingTheFile() throws Exception {
+    Path dir = TestData.tinyCifar(tmp.resolve("bad"), 30, CifarDataset.CIFAR_D, 3);
+    try (RandomAccessFile f = new RandomAccessFile(dir.resolve("data_batch_4.bin").toFile(), "rw")) {
+      f.seek(5L * (CifarDataset.CIFAR_D + 1));
+      f.write(200);
+    }
+    Run r = run("train", "--master", "local[2]", "--data", dir.toString(), "--out", tmp.resolve("o").toString(),
+        "--train-size", "100", "--val-size", "20", "--test-size", "10", "--batch-size", "10");
+    assertEquals(2, r.code());
+    assertOneLine(r.err(), "data_batch_4.bin: record 5 has label 200, above 9");
+    assertFalse(Files.exists(tmp.resolve("o").resolve("model.npz")));
+  }
+
+  @Test
+  void missingFileAndBadLengthEndWithExitCode2() throws Exception {
+    Path dir = TestData.tinyCifar(tmp.resolve("bad"), 30, CifarDataset.CIFAR_D, 3);
+    Files.delete(dir.resolve("data_batch_5.bin"));
+    Run r = run("train", "--master", "local[2]", "--data", dir.toString(), "--out", tmp.resolve("o").toString());
+    assertEquals(2, r.code());
+    assertOneLine(r.err(), "data_batch_5.bin: file is missing");
+    Files.write(dir.resolve("data_batch_5.bin"), new byte[3073 * 3 + 1]);
+    r = run("train", "--master", "local[2]", "--data", dir.toString(), "--out", tmp.resolve("o").toString());
+    assertEquals(2, r.code());
+    assertOneLine(r.err(), "data_batch_5.bin: length 9220 is not a positive multiple of the record size 3073");
+  }
+
+  @Test
+  void badSettingsNameTheKey() {
+    assertBadSetting("--learnig-rate 1e-3", "learnig-rate: unknown setting (did you mean --learning-rate?)");
+    assertBadSetting("--learning-rate -1", "learning-rate: -1 must be greater than 0");
+    assertBadSetting("--learning-rate abc", "learning-rate: 'abc' is not a number");
+    assertBadSetting("--learning-rate NaN", "learning-rate: 'NaN' is not a finite number");
+    assertBadSetting("--hidden-size 0", "hidden-size: 0 must be a positive whole number");
+    assertBadSetting("--batch-size 50000", "batch-size: 50000 is larger than the training set (train-size 49000)");
+    assertBadSetting("--lr-decay 1.5", "lr-decay: 1.5 must be in (0, 1]");
+    assertBadSetting("--iterations", "--iterations: a value is missing");
+  }
+
+  @Test
+  void unknownKeyInAConfFileIsNamedWithTheFile() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("my.properties"), "hidden-size=100\nhiden-size=5\n");
+    Run r = run("train", "--conf", conf.toString());
+    assertEquals(2, r.code());
+    assertOneLine(r.err(), "my.properties: key 'hiden-size': unknown setting (did you mean --hidden-size?)");
+  }
+
+  void assertBadSetting(String args, String message) {
+    List<String> a = new ArrayList<>(List.of("train"));
+    a.addAll(List.of(args.split(" ")));
+    Run r = run(a.toArray(String[]::new));
+    assertEquals(2, r.code(), r.err());
+    assertOneLine(r.err(), message);
+  }
+
+  static void assertOneLine(String err, String expected) {
+    String[] lines = err.strip().split("\n");
+    assertEquals(1, lines.length, "one line on stderr expected:\n" + err);
+    assertTrue(lines[0].startsWith("error: ") && lines[0].contains(expected), lines[0]);
+  }
+}

@@ -1,0 +1,76 @@
+package twolayer.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import twolayer.agg.GradientSum;
+import twolayer.agg.Step;
+import twolayer.data.Block;
+import twolayer.model.Shape;
+import twolayer.model.TwoLayerNet;
+import twolayer.model.Workspace;
+
+/** Tier 3: the treeAggregate of partition sums in local Spark equals a plain loop on the driver. */
+class DistributedGradientTest {
+  static JavaSparkContext sc;
+
+  @BeforeAll
+  static void start() {
+    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("DistributedGradientTest")
+        .set("spark.ui.enabled", "false"));
+  }
+
+  @AfterAll
+  static void stop() {
+    sc.close();
+  }
+
+  @Test
+  void sameGradientForOneTwoAndThreePartitions() {
+    Shape s = new Shape(20, 8, 4);
+    int n = 31;
+    Random rnd = new Random(5);
+    double[] x = rnd.doubles(n * s.d(), -1, 1).toArray();
+    int[] y = rnd.ints(n, 0, s.c()).toArray();
+    double[] w = rnd.doubles(s.size(), -0.5, 0.5).toArray();
+    double[] ref = new double[s.size()];
+    double refLoss = 0;
+    for (int i = 0; i < n; i++) {
+      refLoss += TwoLayerNet.lossAndGradient(s, w, Arrays.copyOfRange(x, i * s.d(), (i + 1) * s.d()), 0,
+          new int[] {y[i]}, 0, 1, ref, new Workspace());
+    }
+    for (int parts : new int[] {1, 2, 3}) {
+      List<Block> blocks = new ArrayList<>();
+      int[][] rows = new int[parts][];
+      for (int p = 0; p < parts; p++) {
+        int lo = n * p / parts, hi = n * (p + 1) / parts;
+        blocks.add(Block.of(p, lo, Arrays.copyOfRange(x, lo * s.d(), hi * s.d()), Arrays.copyOfRange(y, lo, hi)));
+        rows[p] = java.util.stream.IntStream.range(0, hi - lo).toArray();
+      }
+      JavaRDD<Block> rdd = sc.parallelize(blocks, parts);
+      Broadcast<Step> step = sc.broadcast(new Step(s, w, rows));
+      GradientSum sum = rdd.treeAggregate(new GradientSum(), (a, b) -> a.add(step.value(), b),
+          GradientSum::merge, 2);
+      step.destroy();
+      assertEquals(n, sum.count());
+      assertEquals(refLoss, sum.loss(), 1e-12 * refLoss);
+      double max = 0, diff = 0;
+      for (int i = 0; i < ref.length; i++) {
+        max = Math.max(max, Math.abs(ref[i]));
+        diff = Math.max(diff, Math.abs(ref[i] - sum.gradient()[i]));
+      }
+      assertTrue(diff <= 1e-12 * max, parts + " partitions: difference " + diff);
+    }
+  }
+}
