@@ -1,0 +1,91 @@
+package twolayer.data;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import twolayer.UserError;
+
+/**
+ * A split of the data (train, val or test) as cached blocks, one per partition, with each partition's
+ * row count known on the driver (from the plan, not from a scan), which the batch sampler needs.
+ */
+public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, long n) {
+
+  /**
+   * Reads the splits on the executors, centres them on {@code mean}, caches one block per partition
+   * and checks every block was read; a bad file ends in a {@link UserError} naming it.
+   */
+  public static BlockSet cache(JavaSparkContext sc, String name, List<RecordSplit> splits, double[] mean,
+      int numClasses, Broadcast<HadoopConf> conf) {
+    int recordBytes = mean.length + 1;
+    JavaRDD<Block> rdd = sc.parallelize(splits, splits.size())
+        .map(s -> Block.of(s, CifarDataset.read(s, recordBytes, numClasses, conf.value().get()), mean))
+        .setName(name + " blocks")
+        .persist(StorageLevel.MEMORY_ONLY());
+    List<String> errors = rdd.filter(b -> b.error != null).map(b -> b.error).collect();
+    if (!errors.isEmpty()) {
+      rdd.unpersist(false);
+      throw new UserError(errors.get(0));
+    }
+    long[] counts = splits.stream().mapToLong(RecordSplit::n).toArray();
+    return new BlockSet(name, rdd, mean.length, counts, java.util.Arrays.stream(counts).sum());
+  }
+
+  /** Mean image (D) of the records of {@code splits}, summed on the executors. */
+  public static double[] mean(JavaSparkContext sc, List<RecordSplit> splits, int d, int numClasses,
+      Broadcast<HadoopConf> conf) {
+    PixelSum total = sc.parallelize(splits, splits.size())
+        .map(s -> PixelSum.of(CifarDataset.read(s, d + 1, numClasses, conf.value().get()), d))
+        .reduce(PixelSum::merge);
+    if (total.error != null) {
+      throw new UserError(total.error);
+    }
+    double[] mean = new double[d];
+    for (int j = 0; j < d; j++) {
+      mean[j] = (double) total.sums[j] / total.n;
+    }
+    return mean;
+  }
+
+  public void unpersist() {
+    rdd.unpersist(false);
+  }
+
+  /** Per-pixel sums of raw records; exact in long arithmetic, so the mean is independent of partitioning. */
+  static final class PixelSum implements Serializable {
+    final long[] sums;
+    long n;
+    String error;
+
+    private PixelSum(long[] sums, long n, String error) {
+      this.sums = sums;
+      this.n = n;
+      this.error = error;
+    }
+
+    static PixelSum of(RawRecords raw, int d) {
+      long[] sums = new long[d];
+      if (raw.error() == null) {
+        byte[] b = raw.bytes();
+        for (int i = 0; i < raw.n(); i++) {
+          for (int j = 0; j < d; j++) {
+            sums[j] += b[i * (d + 1) + 1 + j] & 0xFF;
+          }
+        }
+      }
+      return new PixelSum(sums, raw.n(), raw.error());
+    }
+
+    PixelSum merge(PixelSum o) {
+      for (int j = 0; j < sums.length; j++) {
+        sums[j] += o.sums[j];
+      }
+      n += o.n;
+      error = error != null ? error : o.error;
+      return this;
+    }
+  }
+}

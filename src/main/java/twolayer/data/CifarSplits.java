@@ -1,0 +1,83 @@
+package twolayer.data;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import twolayer.UserError;
+
+/**
+ * The CS231n split of CIFAR-10 as cached blocks: train = the first {@code trainSize} training records,
+ * val = the last {@code valSize}, test = the first {@code testSize} of {@code test_batch.bin}. The mean
+ * training image is computed on the executors and subtracted there while the blocks are built.
+ */
+public final class CifarSplits {
+  private final JavaSparkContext sc;
+  private final CifarDataset dataset;
+  private final int partitions;
+  private final Broadcast<HadoopConf> conf;
+
+  private CifarSplits(JavaSparkContext sc, CifarDataset dataset, int partitions) {
+    this.sc = sc;
+    this.dataset = dataset;
+    this.partitions = partitions > 0 ? partitions : sc.defaultParallelism();
+    this.conf = sc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
+  }
+
+  /**
+   * Finds the data ({@code candidates} tried in order: folder, archive or URL; see {@link CifarLocator})
+   * and checks its files.
+   */
+  public static CifarSplits open(JavaSparkContext sc, List<String> candidates, String cacheDir, String md5,
+      int partitions) {
+    String folder = CifarLocator.resolve(candidates, Path.of(cacheDir), md5, sc.hadoopConfiguration());
+    return new CifarSplits(sc, CifarDataset.open(folder, sc.hadoopConfiguration()), partitions);
+  }
+
+  public CifarDataset dataset() {
+    return dataset;
+  }
+
+  public List<RecordSplit> trainSplits(int trainSize, int valSize) {
+    checkSizes(trainSize, valSize);
+    return CifarDataset.splits(dataset.trainFiles, 0, trainSize, partitions);
+  }
+
+  public List<RecordSplit> valSplits(int trainSize, int valSize) {
+    checkSizes(trainSize, valSize);
+    long n = dataset.trainRecords();
+    return CifarDataset.splits(dataset.trainFiles, n - valSize, n, partitions);
+  }
+
+  public List<RecordSplit> testSplits(int testSize) {
+    if (testSize > dataset.testRecords()) {
+      throw new UserError("test-size: " + testSize + " is more than the " + dataset.testRecords()
+          + " test records in " + dataset.folder);
+    }
+    return CifarDataset.splits(dataset.testFiles, 0, testSize, partitions);
+  }
+
+  /** The mean image (D) of the given records. */
+  public double[] mean(List<RecordSplit> splits) {
+    sc.setJobDescription("data: mean training image");
+    return BlockSet.mean(sc, splits, dataset.d, dataset.numClasses(), conf);
+  }
+
+  /** Reads, centres on {@code mean} and caches the given records. */
+  public BlockSet blocks(String name, List<RecordSplit> splits, double[] mean) {
+    if (mean.length != dataset.d) {
+      throw new UserError("model: its mean image has " + mean.length + " values, but the data has D="
+          + dataset.d + " features per example");
+    }
+    sc.setJobDescription("data: cache " + name + " blocks");
+    return BlockSet.cache(sc, name, splits, mean, dataset.numClasses(), conf);
+  }
+
+  private void checkSizes(int trainSize, int valSize) {
+    long n = dataset.trainRecords();
+    if ((long) trainSize + valSize > n) {
+      throw new UserError("train-size + val-size: " + trainSize + " + " + valSize + " is more than the "
+          + n + " training records in " + dataset.folder);
+    }
+  }
+}
