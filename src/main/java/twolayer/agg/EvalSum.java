@@ -2,8 +2,10 @@ package twolayer.agg;
 
 import java.io.Serializable;
 import twolayer.data.Block;
+import twolayer.model.FloatNet;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
+import twolayer.model.Weights;
 import twolayer.model.Workspace;
 
 /** Confusion counts (true class × predicted class) and summed data loss over evaluated examples. */
@@ -14,8 +16,9 @@ public final class EvalSum implements Serializable {
   private double loss;
   private long count;
 
-  /** Scores the first {@code min(limit, block.n)} rows of a block, in place (no copy of X). */
-  public EvalSum add(Shape s, double[] w, Block block, long limit) {
+  /** Scores the first {@code min(limit, block.n)} rows of a block (the float kernel reads it in place). */
+  public EvalSum add(Weights w, Block block, long limit) {
+    Shape s = w.shape();
     int c = s.c();
     int n = (int) Math.min(limit, block.n);
     if (confusion == null) {
@@ -24,12 +27,20 @@ public final class EvalSum implements Serializable {
     Workspace ws = Workspace.get();
     for (int r0 = 0; r0 < n; r0 += CHUNK) {
       int m = Math.min(CHUNK, n - r0);
-      double[] z = TwoLayerNet.scores(s, w, block.x, r0 * block.d, m, ws);
-      for (int i = 0; i < m; i++) {
-        int label = block.y[r0 + i];
-        int pred = TwoLayerNet.argmax(z, i * c, c);
-        loss += TwoLayerNet.softmaxInPlace(z, i * c, c, label);
-        confusion[label * c + pred]++;
+      if (w.single()) {
+        float[] z = FloatNet.scores(s, w.floats(), block.x, r0 * block.d, m, ws);
+        for (int i = 0; i < m; i++) {
+          int label = block.y[r0 + i];
+          confusion[label * c + FloatNet.argmax(z, i * c, c)]++;
+          loss += FloatNet.softmaxInPlace(z, i * c, c, label);
+        }
+      } else {
+        double[] z = TwoLayerNet.scores(s, w.doubles(), ws.widen(block.x, block.d, r0, m), 0, m, ws);
+        for (int i = 0; i < m; i++) {
+          int label = block.y[r0 + i];
+          confusion[label * c + TwoLayerNet.argmax(z, i * c, c)]++;
+          loss += TwoLayerNet.softmaxInPlace(z, i * c, c, label);
+        }
       }
     }
     count += n;

@@ -2,20 +2,25 @@ package twolayer.agg;
 
 import java.io.Serializable;
 import twolayer.data.Block;
+import twolayer.model.FloatNet;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
+import twolayer.model.Weights;
 import twolayer.model.Workspace;
 
 /**
- * Running sums of a partition's mini-batch share: data loss, example count, data-loss gradient.
- * Executors only add and merge; the driver divides by n and adds regularisation once.
- * The zero value is tiny (no gradient array): {@code treeAggregate} serialises it for every
- * partition, so the gradient buffer is allocated on the first {@link #add}.
+ * Running sums of a partition's mini-batch share: data loss, example count, data-loss gradient
+ * (in the precision of the weights: a float sum is half the bytes to send back). Executors only add
+ * and merge; the driver divides by n and adds regularisation once. The zero value is tiny (no
+ * gradient array): {@code treeAggregate} serialises it for every partition, so the gradient buffer is
+ * allocated on the first {@link #add}.
  */
 public final class GradientSum implements Serializable {
   private double loss;
   private long count;
+  private long computeNanos; // the slowest partition's kernel time: the compute on the critical path
   private double[] grad;
+  private float[] gradF;
 
   /** Adds the batch rows {@code step.rows()[block.partition]} of {@code block}. */
   public GradientSum add(Step step, Block block) {
@@ -23,42 +28,30 @@ public final class GradientSum implements Serializable {
     if (rows.length == 0) {
       return this;
     }
-    Shape s = step.shape();
+    long t0 = System.nanoTime();
+    Weights w = step.weights();
+    Shape s = w.shape();
     Workspace ws = Workspace.get();
-    double[] x = ws.gather(block.x, block.y, block.d, rows);
-    if (grad == null) {
-      grad = new double[s.size()];
+    if (w.single()) {
+      float[] x = ws.gatherFloat(block.x, block.y, block.d, rows);
+      gradF = gradF != null ? gradF : new float[s.size()];
+      loss += FloatNet.lossAndGradient(s, w.floats(), x, 0, ws.labels(), 0, rows.length, gradF, ws);
+    } else {
+      double[] x = ws.gather(block.x, block.y, block.d, rows);
+      grad = grad != null ? grad : new double[s.size()];
+      loss += TwoLayerNet.lossAndGradient(s, w.doubles(), x, 0, ws.labels(), 0, rows.length, grad, ws);
     }
-    loss += TwoLayerNet.lossAndGradient(s, step.weights(), x, 0, ws.labels(), 0, rows.length, grad, ws);
     count += rows.length;
-    return this;
-  }
-
-  /** Adds all rows of a block (tests and full-batch use). */
-  public GradientSum addAll(Shape s, double[] w, Block block) {
-    if (block.n == 0) {
-      return this;
-    }
-    if (grad == null) {
-      grad = new double[s.size()];
-    }
-    loss += TwoLayerNet.lossAndGradient(s, w, block.x, 0, block.y, 0, block.n, grad, Workspace.get());
-    count += block.n;
+    computeNanos += System.nanoTime() - t0;
     return this;
   }
 
   public GradientSum merge(GradientSum o) {
-    if (o.grad != null) {
-      if (grad == null) {
-        grad = o.grad;
-      } else {
-        for (int i = 0; i < grad.length; i++) {
-          grad[i] += o.grad[i];
-        }
-      }
-    }
+    grad = sum(grad, o.grad);
+    gradF = sum(gradF, o.gradF);
     loss += o.loss;
     count += o.count;
+    computeNanos = Math.max(computeNanos, o.computeNanos);
     return this;
   }
 
@@ -70,8 +63,40 @@ public final class GradientSum implements Serializable {
     return count;
   }
 
-  /** The summed gradient in the {@link Shape} layout, or null when no example was added. */
+  /** Kernel time of the slowest partition (gather, forward, backward), in nanoseconds. */
+  public long computeNanos() {
+    return computeNanos;
+  }
+
+  /** The summed gradient in the {@link Shape} layout, widened to double; null when no example was added. */
   public double[] gradient() {
-    return grad;
+    if (gradF == null) {
+      return grad;
+    }
+    double[] g = new double[gradF.length];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = gradF[i];
+    }
+    return g;
+  }
+
+  private static double[] sum(double[] a, double[] b) {
+    if (a == null || b == null) {
+      return a != null ? a : b;
+    }
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+
+  private static float[] sum(float[] a, float[] b) {
+    if (a == null || b == null) {
+      return a != null ? a : b;
+    }
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
   }
 }

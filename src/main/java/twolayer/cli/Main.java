@@ -22,6 +22,7 @@ import twolayer.io.ModelFile;
 import twolayer.model.GradCheck;
 import twolayer.model.Gemm;
 import twolayer.model.Shape;
+import twolayer.model.Weights;
 import twolayer.train.Evaluation;
 import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
@@ -97,7 +98,7 @@ public final class Main {
 
       Trainer.Result r = new Trainer(sc, cfg, out).train(train, val, data.dataset().numClasses());
       sc.setJobDescription("evaluate: test set");
-      EvalSum testEval = Evaluation.of(test, r.shape(), r.weights(), cfg.aggDepth());
+      EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.single()), cfg.aggDepth());
       new ModelFile(r.shape(), r.weights(), mean).save(outDir.resolve("model.npz"));
 
       Map<String, Object> config = new LinkedHashMap<>(settings.all());
@@ -115,6 +116,7 @@ public final class Main {
       timing.put("train_loop_seconds", r.loopSeconds());
       timing.put("eval_seconds", r.evalSeconds());
       timing.put("load_seconds", loadSeconds);
+      timing.put("iteration_ms", r.iterationMillis());
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("config", config);
       metrics.put("history", r.history());
@@ -154,7 +156,7 @@ public final class Main {
             + " classes, the data " + data.dataset().numClasses());
       }
       sc.setJobDescription("evaluate: " + split + " set");
-      EvalSum e = Evaluation.of(set, model.shape(), model.weights(), cfg.aggDepth());
+      EvalSum e = Evaluation.of(set, Weights.of(model.shape(), model.weights(), cfg.single()), cfg.aggDepth());
       double loss = e.meanLoss() + twolayer.model.TwoLayerNet.addRegularization(model.shape(), model.weights(), reg, null);
       Map<String, Object> res = new LinkedHashMap<>();
       res.put("model", settings.text("model"));
@@ -188,7 +190,11 @@ public final class Main {
 
   /** Spark as spark-submit configured it; the configured master only when none was given. */
   static JavaSparkContext spark(String name, String master) {
-    SparkConf conf = new SparkConf().setAppName(name);
+    SparkConf conf = new SparkConf().setAppName(name)
+        // gradient sums of a few MB come back with the task's status, not through a second fetch
+        .setIfMissing("spark.task.maxDirectResultSize", "128m")
+        // weights are random-looking floats: compressing their broadcast costs time and saves nothing
+        .setIfMissing("spark.broadcast.compress", "false");
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);
     }

@@ -131,7 +131,7 @@ public final class Settings {
   public TrainConfig trainConfig() {
     TrainConfig c = new TrainConfig(
         Arrays.stream(text("data").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-        md5(), required("cache-dir"), required("out"), required("master"),
+        md5(), required("cache-dir"), required("out"), required("master"), oneOf("precision", "float", "double"),
         intAtLeast("hidden-size", 1), positive("learning-rate"), atLeastZero("reg"),
         intAtLeast("batch-size", 1), intAtLeast("iterations", 1), intAtLeast("epochs", 0),
         fraction("lr-decay"), positive("init-std"), longValue("seed"), intAtLeast("partitions", 0),
@@ -151,6 +151,14 @@ public final class Settings {
     String v = text(key);
     if (v.isEmpty()) {
       throw new UserError(key + ": a value is required");
+    }
+    return v;
+  }
+
+  String oneOf(String key, String... allowed) {
+    String v = text(key);
+    if (!java.util.List.of(allowed).contains(v)) {
+      throw new UserError(key + ": '" + v + "' is not one of " + String.join(", ", allowed));
     }
     return v;
   }

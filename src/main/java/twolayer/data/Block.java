@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /**
  * One partition's examples stacked into a dense row-major matrix, built once and cached:
- * {@code x} is n×D (pixel minus mean image), {@code y} the n labels. {@code start} is the global
+ * {@code x} is n×D float32 (pixel minus mean image: the form the kernels read, one cached copy), {@code y} the n labels. {@code start} is the global
  * index of the first row in its split, so a batch can name rows without scanning the data.
  * A block that could not be read carries an {@code error} (one line naming the file) instead of data,
  * so bad input ends the run with a message, not a failed Spark task.
@@ -14,11 +14,11 @@ public final class Block implements Serializable {
   public final long start;
   public final int n;
   public final int d;
-  public final double[] x;
+  public final float[] x;
   public final int[] y;
   public final String error;
 
-  private Block(int partition, long start, int n, int d, double[] x, int[] y, String error) {
+  private Block(int partition, long start, int n, int d, float[] x, int[] y, String error) {
     this.partition = partition;
     this.start = start;
     this.n = n;
@@ -34,20 +34,20 @@ public final class Block implements Serializable {
       return new Block(split.partition(), split.start(), 0, mean.length, null, null, raw.error());
     }
     int n = raw.n(), d = mean.length, rec = d + 1;
-    double[] x = new double[n * d];
+    float[] x = new float[n * d];
     int[] y = new int[n];
     byte[] b = raw.bytes();
     for (int i = 0; i < n; i++) {
       y[i] = b[i * rec] & 0xFF;
       for (int j = 0; j < d; j++) {
-        x[i * d + j] = (b[i * rec + 1 + j] & 0xFF) - mean[j];
+        x[i * d + j] = (float) ((b[i * rec + 1 + j] & 0xFF) - mean[j]);
       }
     }
     return new Block(split.partition(), split.start(), n, d, x, y, null);
   }
 
   /** A block built from arrays (tests, and inputs other than CIFAR files). */
-  public static Block of(int partition, long start, double[] x, int[] y) {
+  public static Block of(int partition, long start, float[] x, int[] y) {
     return new Block(partition, start, y.length, y.length == 0 ? 0 : x.length / y.length, x, y, null);
   }
 }

@@ -28,6 +28,18 @@ public final class Gemm {
         b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n));
   }
 
+  /** The same in single precision (sgemm). */
+  public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
+    BLAS_.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
+        b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n));
+  }
+
   /** The BLAS implementation in use (native OpenBLAS through JNI, or the Java fallback). */
   public static String implementation() {
     return BLAS_.getClass().getName();

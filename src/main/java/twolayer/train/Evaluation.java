@@ -4,25 +4,25 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import twolayer.agg.EvalSum;
 import twolayer.data.BlockSet;
-import twolayer.model.Shape;
+import twolayer.model.Weights;
 
 /** Accuracy, confusion and loss of a model on cached blocks, computed on the executors. */
 public final class Evaluation {
   private Evaluation() {}
 
   /** Evaluates every row of {@code set}. */
-  public static EvalSum of(BlockSet set, Shape s, double[] w, int depth) {
-    return of(set, s, w, depth, null);
+  public static EvalSum of(BlockSet set, Weights w, int depth) {
+    return of(set, w, depth, null);
   }
 
   /**
    * @param limits rows to score per partition (its first rows), or null for all: a fixed sample
    */
-  public static EvalSum of(BlockSet set, Shape s, double[] w, int depth, long[] limits) {
-    Broadcast<double[]> bw = JavaSparkContext.fromSparkContext(set.rdd().context()).broadcast(w);
+  public static EvalSum of(BlockSet set, Weights w, int depth, long[] limits) {
+    Broadcast<Weights> bw = JavaSparkContext.fromSparkContext(set.rdd().context()).broadcast(w);
     try {
       return set.rdd().treeAggregate(new EvalSum(),
-          (acc, b) -> acc.add(s, bw.value(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
+          (acc, b) -> acc.add(bw.value(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
           EvalSum::merge, depth);
     } finally {
       bw.destroy();

@@ -15,6 +15,7 @@ public record TrainConfig(
     String cacheDir,
     String out,
     String master,
+    String precision,
     int hiddenSize,
     double learningRate,
     double reg,
@@ -31,6 +32,11 @@ public record TrainConfig(
     int aggDepth,
     int logEvery,
     int trainEvalSize) {
+
+  /** True for float32 kernels (the default), false for float64. */
+  public boolean single() {
+    return precision.equals("float");
+  }
 
   /** Iterations in one epoch: one pass over the training set in batches of B (at least 1). */
   public int iterationsPerEpoch() {

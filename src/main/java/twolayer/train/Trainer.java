@@ -13,6 +13,7 @@ import twolayer.agg.Step;
 import twolayer.data.BlockSet;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
+import twolayer.model.Weights;
 import twolayer.optim.Sgd;
 import twolayer.optim.Updater;
 
@@ -34,7 +35,8 @@ public final class Trainer {
 
   /** The outcome of a run: final weights, per-iteration history and final figures. */
   public record Result(Shape shape, double[] weights, List<Map<String, Object>> history, double loss,
-      double trainAccuracy, double valAccuracy, double loopSeconds, double evalSeconds, long examples) {}
+      double trainAccuracy, double valAccuracy, double loopSeconds, double evalSeconds, long examples,
+      Map<String, Double> iterationMillis) {}
 
   /** Trains on {@code train} (C classes), measuring validation accuracy on {@code val} once per epoch. */
   public Result train(BlockSet train, BlockSet val, int numClasses) {
@@ -48,13 +50,17 @@ public final class Trainer {
     double lr = cfg.learningRate(), loss = Double.NaN, trainAcc = Double.NaN, valAcc = Double.NaN;
     double evalSeconds = 0;
     long loopStart = System.nanoTime(), windowStart = loopStart;
+    long[] split = new long[4]; // broadcast, aggregate job, slowest task's compute, driver update
 
     for (int it = 0; it < total; it++) {
       int epoch = it / perEpoch, t = it % perEpoch;
       sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1) + "/" + total);
-      Broadcast<Step> step = sc.broadcast(new Step(s, w, sampler.rows(epoch, t)));
+      long t0 = System.nanoTime();
+      Broadcast<Step> step = sc.broadcast(new Step(Weights.of(s, w, cfg.single()), sampler.rows(epoch, t)));
+      long t1 = System.nanoTime();
       GradientSum sum = train.rdd().treeAggregate(new GradientSum(),
           (acc, block) -> acc.add(step.value(), block), GradientSum::merge, cfg.aggDepth());
+      long t2 = System.nanoTime();
       step.destroy();
       if (sum.count() != cfg.batchSize()) {
         throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.batchSize());
@@ -68,6 +74,11 @@ public final class Trainer {
         throw new Diverged(it + 1, loss, lr);
       }
       updater.update(w, g, lr);
+      long t3 = System.nanoTime();
+      split[0] += t1 - t0;
+      split[1] += t2 - t1;
+      split[2] += sum.computeNanos();
+      split[3] += t3 - t2;
 
       Map<String, Object> h = new LinkedHashMap<>();
       h.put("iteration", it + 1);
@@ -84,8 +95,9 @@ public final class Trainer {
       }
       if (t == perEpoch - 1 || it + 1 == total) {
         long e0 = System.nanoTime();
-        EvalSum trainEval = Evaluation.of(train, s, w, cfg.aggDepth(), trainSample);
-        EvalSum valEval = Evaluation.of(val, s, w, cfg.aggDepth());
+        Weights now = Weights.of(s, w, cfg.single());
+        EvalSum trainEval = Evaluation.of(train, now, cfg.aggDepth(), trainSample);
+        EvalSum valEval = Evaluation.of(val, now, cfg.aggDepth());
         trainAcc = trainEval.accuracy();
         valAcc = valEval.accuracy();
         h.put("train_accuracy", trainAcc);
@@ -101,8 +113,15 @@ public final class Trainer {
       }
     }
     double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - evalSeconds;
+    Map<String, Double> perIteration = new LinkedHashMap<>();
+    perIteration.put("total", loopSeconds * 1e3 / total);
+    perIteration.put("broadcast", split[0] / 1e6 / total);
+    perIteration.put("aggregate_job", split[1] / 1e6 / total);
+    perIteration.put("task_compute", split[2] / 1e6 / total);
+    perIteration.put("scheduling_transfer_merge", (split[1] - split[2]) / 1e6 / total);
+    perIteration.put("driver_update", split[3] / 1e6 / total);
     return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
-        (long) total * cfg.batchSize());
+        (long) total * cfg.batchSize(), perIteration);
   }
 
   /** The loss became NaN or infinite: training cannot go on. */

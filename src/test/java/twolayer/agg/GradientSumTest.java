@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import twolayer.data.Block;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
+import twolayer.model.Weights;
 import twolayer.model.Workspace;
 
 /** Tier 2: the aggregator contract (add, merge, rows), no Spark. */
@@ -22,7 +23,8 @@ class GradientSumTest {
   static final int N = 30;
 
   final Random rnd = new Random(11);
-  final double[] x = random(N * S.d());
+  final float[] xf = randomFloats(N * S.d()); // blocks hold float32 features
+  final double[] x = widen(xf);
   final int[] y = rnd.ints(N, 0, S.c()).toArray();
   final double[] w = random(S.size());
 
@@ -35,10 +37,9 @@ class GradientSumTest {
           0, new int[] {y[i]}, 0, 1, g, new Workspace());
     }
     GradientSum ref = new GradientSum();
-    ref.addAll(S, w, Block.of(0, 0, x, y)); // count and shape; overwritten below
-    double[] got = ref.gradient();
-    System.arraycopy(g, 0, got, 0, g.length);
-    return withLoss(ref, loss);
+    GradientSum all = new GradientSum().add(step(new int[][] {range(N)}), Block.of(0, 0, xf, y));
+    System.arraycopy(g, 0, all.gradient(), 0, g.length); // keep count, replace the sums by the loop's
+    return withLoss(all, loss);
   }
 
   @Test
@@ -51,7 +52,8 @@ class GradientSumTest {
         for (int p = 0; p < partitions; p++) {
           GradientSum part = new GradientSum(); // one partition: adds its blocks in turn
           for (int b = p; b < blocks.size(); b += partitions) {
-            part.addAll(S, w, blocks.get(b));
+            Block blk = blocks.get(b);
+            part.add(step(new int[][] {range(blk.n)}), blk);
           }
           total = total.merge(part);
         }
@@ -64,21 +66,20 @@ class GradientSumTest {
 
   @Test
   void batchRowsOfABlockEqualThoseRowsAlone() {
-    Block block = Block.of(1, 0, x, y);
+    Block block = Block.of(1, 0, xf, y);
     int[] rows = {2, 3, 17, 29};
-    int[][] perPartition = {{}, rows};
-    GradientSum viaRows = new GradientSum().add(new Step(S, w, perPartition), block);
-    double[] xs = new double[rows.length * S.d()];
+    GradientSum viaRows = new GradientSum().add(step(new int[][] {{}, rows}), block);
+    float[] xs = new float[rows.length * S.d()];
     int[] ys = new int[rows.length];
     for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(x, rows[i] * S.d(), xs, i * S.d(), S.d());
+      System.arraycopy(xf, rows[i] * S.d(), xs, i * S.d(), S.d());
       ys[i] = y[rows[i]];
     }
-    GradientSum direct = new GradientSum().addAll(S, w, Block.of(0, 0, xs, ys));
+    GradientSum direct = new GradientSum().add(step(new int[][] {range(rows.length)}), Block.of(0, 0, xs, ys));
     assertEquals(rows.length, viaRows.count());
     assertClose(direct.gradient(), viaRows.gradient(), "rows");
     // a partition with no rows in the batch adds nothing
-    GradientSum none = new GradientSum().add(new Step(S, w, new int[][] {{}, {}}), block);
+    GradientSum none = new GradientSum().add(step(new int[][] {{}, {}}), block);
     assertEquals(0, none.count());
     assertNull(none.gradient());
   }
@@ -94,12 +95,13 @@ class GradientSumTest {
 
   @Test
   void evalSumCountsAndMerges() {
-    Block all = Block.of(0, 0, x, y);
-    EvalSum whole = new EvalSum().add(S, w, all, Long.MAX_VALUE);
+    Block all = Block.of(0, 0, xf, y);
+    Weights wd = Weights.of(S, w, false);
+    EvalSum whole = new EvalSum().add(wd, all, Long.MAX_VALUE);
     List<Block> parts = blocks(7);
     EvalSum merged = new EvalSum();
     for (Block b : parts) {
-      merged = merged.merge(new EvalSum().add(S, w, b, Long.MAX_VALUE));
+      merged = merged.merge(new EvalSum().add(wd, b, Long.MAX_VALUE));
     }
     assertEquals(N, whole.count());
     assertEquals(whole.accuracy(), merged.accuracy(), 0);
@@ -112,14 +114,16 @@ class GradientSumTest {
       right += TwoLayerNet.argmax(z, i * S.c(), S.c()) == y[i] ? 1 : 0;
     }
     assertEquals((double) right / N, whole.accuracy(), 0);
-    assertEquals(10, new EvalSum().add(S, w, all, 10).count());
+    assertEquals(10, new EvalSum().add(wd, all, 10).count());
+    // the float kernel scores the same examples to the same accuracy here
+    assertEquals(whole.accuracy(), new EvalSum().add(Weights.of(S, w, true), all, Long.MAX_VALUE).accuracy(), 0);
   }
 
   List<Block> blocks(int size) {
     List<Block> out = new ArrayList<>();
     for (int s = 0; s < N; s += size) {
       int e = Math.min(N, s + size);
-      out.add(Block.of(0, s, Arrays.copyOfRange(x, s * S.d(), e * S.d()), Arrays.copyOfRange(y, s, e)));
+      out.add(Block.of(0, s, Arrays.copyOfRange(xf, s * S.d(), e * S.d()), Arrays.copyOfRange(y, s, e)));
     }
     return out;
   }
@@ -144,6 +148,30 @@ class GradientSumTest {
       throw new AssertionError(e);
     }
     return g.merge(fix);
+  }
+
+  Step step(int[][] rows) {
+    return new Step(Weights.of(S, w, false), rows);
+  }
+
+  static int[] range(int n) {
+    return java.util.stream.IntStream.range(0, n).toArray();
+  }
+
+  float[] randomFloats(int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) rnd.nextGaussian();
+    }
+    return a;
+  }
+
+  static double[] widen(float[] f) {
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
   }
 
   double[] random(int n) {

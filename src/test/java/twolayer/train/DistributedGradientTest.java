@@ -19,6 +19,7 @@ import twolayer.agg.Step;
 import twolayer.data.Block;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
+import twolayer.model.Weights;
 import twolayer.model.Workspace;
 
 /** Tier 3: the treeAggregate of partition sums in local Spark equals a plain loop on the driver. */
@@ -41,7 +42,14 @@ class DistributedGradientTest {
     Shape s = new Shape(20, 8, 4);
     int n = 31;
     Random rnd = new Random(5);
-    double[] x = rnd.doubles(n * s.d(), -1, 1).toArray();
+    float[] xf = new float[n * s.d()];
+    for (int i = 0; i < xf.length; i++) {
+      xf[i] = (float) rnd.nextGaussian();
+    }
+    double[] x = new double[xf.length];
+    for (int i = 0; i < xf.length; i++) {
+      x[i] = xf[i];
+    }
     int[] y = rnd.ints(n, 0, s.c()).toArray();
     double[] w = rnd.doubles(s.size(), -0.5, 0.5).toArray();
     double[] ref = new double[s.size()];
@@ -55,11 +63,11 @@ class DistributedGradientTest {
       int[][] rows = new int[parts][];
       for (int p = 0; p < parts; p++) {
         int lo = n * p / parts, hi = n * (p + 1) / parts;
-        blocks.add(Block.of(p, lo, Arrays.copyOfRange(x, lo * s.d(), hi * s.d()), Arrays.copyOfRange(y, lo, hi)));
+        blocks.add(Block.of(p, lo, Arrays.copyOfRange(xf, lo * s.d(), hi * s.d()), Arrays.copyOfRange(y, lo, hi)));
         rows[p] = java.util.stream.IntStream.range(0, hi - lo).toArray();
       }
       JavaRDD<Block> rdd = sc.parallelize(blocks, parts);
-      Broadcast<Step> step = sc.broadcast(new Step(s, w, rows));
+      Broadcast<Step> step = sc.broadcast(new Step(Weights.of(s, w, false), rows));
       GradientSum sum = rdd.treeAggregate(new GradientSum(), (a, b) -> a.add(step.value(), b),
           GradientSum::merge, 2);
       step.destroy();
