@@ -34,6 +34,7 @@ import twolayer.train.Trainer;
 public final class Main {
   static final String USAGE = "usage: submit.sh train [--conf FILE] [--KEY VALUE ...]\n"
       + "       submit.sh evaluate --model M.npz [--data PATH] [--split train|val|test] [--reg λ] [--json]\n"
+      + "       submit.sh bench [--quick] [--KEY VALUE ...]\n"
       + "       submit.sh gradcheck";
 
   private Main() {}
@@ -56,6 +57,9 @@ public final class Main {
           return 0;
         case "evaluate":
           evaluate(Settings.parse(rest, Set.of("model", "split"), Set.of("json", "verbose")), out);
+          return 0;
+        case "bench":
+          bench(Settings.parse(rest, Set.of(), Set.of("quick", "verbose")), out);
           return 0;
         case "gradcheck":
           return gradcheck(out);
@@ -172,6 +176,17 @@ public final class Main {
         out.printf("%s: %d examples, accuracy %.4f, loss %.6f (data loss %.6f + reg %.6f)%n", split, e.count(),
             e.accuracy(), loss, e.meanLoss(), loss - e.meanLoss());
       }
+    }
+  }
+
+  static void bench(Settings settings, PrintStream out) {
+    TrainConfig cfg = settings.trainConfig();
+    Path outDir = outputFolder(cfg.out());
+    try (JavaSparkContext sc = spark("twolayer-spark bench", cfg.master())) {
+      Map<String, Object> res = new twolayer.bench.Bench(sc, cfg, settings.flag("quick"), out).run();
+      res.put("environment", environment(sc));
+      JsonFiles.write(outDir.resolve("bench.json"), res);
+      out.println("wrote " + outDir.resolve("bench.json"));
     }
   }
 

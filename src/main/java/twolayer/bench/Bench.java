@@ -1,0 +1,381 @@
+package twolayer.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.RDDInfo;
+import twolayer.data.Block;
+import twolayer.data.BlockSet;
+import twolayer.data.CifarSplits;
+import twolayer.model.FloatNet;
+import twolayer.model.Gemm;
+import twolayer.model.Shape;
+import twolayer.model.TwoLayerNet;
+import twolayer.model.Workspace;
+import twolayer.train.TrainConfig;
+import twolayer.train.Trainer;
+
+/**
+ * {@code submit.sh bench}: the trainer's speed next to what the hardware and Spark allow, in one run on the
+ * real data: gemm GFLOP/s at the training shapes, the kernel in one process without Spark, the trainer
+ * (with the split of an iteration), the trivial-job floor, Spark's MultilayerPerceptronClassifier, NumPy.
+ */
+public final class Bench {
+  static final int[] HIDDEN = {50, 500};
+  static final int[] BATCH = {200, 2000};
+  static final int C = 10;
+
+  private final JavaSparkContext sc;
+  private final TrainConfig base;
+  private final boolean quick;
+  private final PrintStream out;
+
+  public Bench(JavaSparkContext sc, TrainConfig base, boolean quick, PrintStream out) {
+    this.sc = sc;
+    this.base = base;
+    this.quick = quick;
+    this.out = out;
+  }
+
+  /** FLOPs of one example's forward and backward pass: 4·D·H + 6·H·C (about 6.2 M at H=500). */
+  static double flopsPerExample(int d, int h) {
+    return 4.0 * d * h + 6.0 * h * C;
+  }
+
+  public Map<String, Object> run() {
+    Map<String, Object> res = new LinkedHashMap<>();
+    res.put("quick", quick);
+    res.put("master", sc.master());
+    res.put("cores", sc.defaultParallelism());
+    res.put("blas", Gemm.implementation());
+    int trainSize = quick ? 10_000 : base.trainSize();
+    CifarSplits data = CifarSplits.open(sc, base.data(), base.cacheDir(), base.dataMd5(), base.partitions());
+    var trainSplits = data.trainSplits(trainSize, base.valSize());
+    double[] mean = data.mean(trainSplits);
+    BlockSet train = data.blocks("train", trainSplits, mean);
+    BlockSet val = data.blocks("val", data.valSplits(trainSize, 200), mean);
+    int d = train.d();
+    res.put("memory", memory(train));
+
+    out.println("bench: gemm at the training shapes");
+    Map<String, Object> gemm = new LinkedHashMap<>();
+    gemm.put("sgemm_gflops", gemmGflops(true, d));
+    gemm.put("dgemm_gflops", gemmGflops(false, d));
+    res.put("gemm", gemm);
+    double sgemm2 = ((Map<String, Double>) gemm.get("sgemm_gflops")).get("threads_" + cores());
+
+    out.println("bench: trivial Spark job on the cached blocks (the floor)");
+    double floor = floorMillis(train);
+    res.put("floor_ms", floor);
+
+    Map<String, Object> numpy = numpy();
+    res.put("numpy", numpy);
+
+    List<Map<String, Object>> rows = new ArrayList<>();
+    new Trainer(sc, config(50, 200, 20, trainSize), silent()).train(train, val, C); // JIT warm-up
+    for (int h : HIDDEN) {
+      for (int b : BATCH) {
+        out.printf("bench: H=%d, batch %d%n", h, b);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("hidden", h);
+        row.put("batch", b);
+        int iters = (quick ? 40 : 150) * 200 / b + 5;
+        Trainer.Result r = new Trainer(sc, config(h, b, iters, trainSize), silent()).train(train, val, C);
+        double ms = r.iterationMillis().get("total");
+        double eps = b / (ms / 1e3);
+        row.put("trainer_examples_per_second", eps);
+        row.put("trainer_gflops", eps * flopsPerExample(d, h) / 1e9);
+        row.put("iteration_ms", r.iterationMillis());
+        double kernel = kernelExamplesPerSecond(d, h, b);
+        row.put("kernel_only_examples_per_second", kernel);
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("trainer_vs_kernel_only", eps / kernel);
+        ratios.put("trainer_gflops_vs_sgemm", eps * flopsPerExample(d, h) / 1e9 / sgemm2);
+        ratios.put("iteration_vs_floor", ms / floor);
+        Object np = numpy.get("H" + h + "_B" + b);
+        if (np instanceof Map<?, ?> m) {
+          double npEps = ((Number) m.get("examples_per_second")).doubleValue();
+          row.put("numpy_examples_per_second", npEps);
+          ratios.put("trainer_vs_numpy", eps / npEps);
+        }
+        row.put("ratios", ratios);
+        out.printf("  trainer %.0f examples/s (%.1f GFLOP/s, %.1f ms/iteration = %.1fx floor), kernel alone %.0f/s%s%n",
+            eps, eps * flopsPerExample(d, h) / 1e9, ms, ms / floor, kernel,
+            ratios.containsKey("trainer_vs_numpy") ? String.format(", %.2fx NumPy", ratios.get("trainer_vs_numpy")) : "");
+        out.println("  split (ms): " + r.iterationMillis());
+        rows.add(row);
+      }
+    }
+    res.put("trainer", rows);
+    res.put("spark_mlp", mlp(train, quick ? 5_000 : 10_000));
+    return res;
+  }
+
+  int cores() {
+    return Math.max(1, Math.min(sc.defaultParallelism(), Runtime.getRuntime().availableProcessors()));
+  }
+
+  TrainConfig config(int h, int b, int iterations, int trainSize) {
+    TrainConfig c = base;
+    return new TrainConfig(c.data(), c.dataMd5(), c.cacheDir(), c.out(), c.master(), c.precision(), h,
+        1e-4, c.reg(), b, iterations, 0, c.lrDecay(), c.initStd(), c.seed(), c.partitions(), trainSize, 200,
+        c.testSize(), c.aggDepth(), 1_000_000, 200);
+  }
+
+  static PrintStream silent() {
+    return new PrintStream(OutputStream.nullOutputStream());
+  }
+
+  /** Cached size of the training blocks from Spark's storage status, against their float32 size. */
+  Map<String, Object> memory(BlockSet train) {
+    long mem = 0;
+    for (RDDInfo info : sc.sc().getRDDStorageInfo()) {
+      if (info.id() == train.rdd().id()) {
+        mem = info.memSize();
+      }
+    }
+    double f32 = 4.0 * train.n() * train.d();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cached_train_bytes", mem);
+    m.put("float32_bytes", (long) f32);
+    m.put("ratio", mem / f32);
+    out.printf("bench: cached training set %.1f MB = %.3fx its float32 size%n", mem / 1e6, mem / f32);
+    return m;
+  }
+
+  /** GFLOP/s of the three gemms of an iteration at B=200, H=500, with 1 and with `cores` threads. */
+  Map<String, Double> gemmGflops(boolean single, int d) {
+    Map<String, Double> r = new LinkedHashMap<>();
+    for (int threads : new int[] {1, cores()}) {
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<Double>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          fs.add(pool.submit(() -> gemmLoop(single, 200, d, 500, quick ? 1.0 : 3.0)));
+        }
+        double sum = 0;
+        for (Future<Double> f : fs) {
+          sum += f.get();
+        }
+        r.put("threads_" + threads, sum);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    out.printf("  %s: %s GFLOP/s%n", single ? "sgemm" : "dgemm", r);
+    return r;
+  }
+
+  /** X·W1 (m×D·D×H), Xᵀ·dz1 (D×m·m×H) and dz1·W1ᵀ-sized (m×H·H×D) products, repeated; returns GFLOP/s. */
+  static double gemmLoop(boolean single, int m, int d, int h, double seconds) {
+    Random rnd = new Random(1);
+    int big = Math.max(m * d, d * h);
+    float[] af = new float[big], bf = new float[big], cf = new float[big];
+    double[] ad = new double[single ? 0 : big], bd = new double[single ? 0 : big], cd = new double[single ? 0 : big];
+    for (int i = 0; i < big; i++) {
+      af[i] = (float) rnd.nextGaussian();
+      bf[i] = (float) rnd.nextGaussian();
+      if (!single) {
+        ad[i] = af[i];
+        bd[i] = bf[i];
+      }
+    }
+    long flops = 0, t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
+    for (int it = 0; System.nanoTime() < end || it < 3; it++) {
+      if (single) {
+        Gemm.gemm(false, false, m, h, d, 1f, af, 0, bf, 0, 0f, cf, 0); // (m×D)(D×H)
+        Gemm.gemm(true, false, d, h, m, 1f, af, 0, bf, 0, 0f, cf, 0); // (D×m)(m×H)
+        Gemm.gemm(false, true, m, d, h, 1f, af, 0, bf, 0, 0f, cf, 0); // (m×H)(H×D)
+      } else {
+        Gemm.gemm(false, false, m, h, d, 1.0, ad, 0, bd, 0, 0.0, cd, 0);
+        Gemm.gemm(true, false, d, h, m, 1.0, ad, 0, bd, 0, 0.0, cd, 0);
+        Gemm.gemm(false, true, m, d, h, 1.0, ad, 0, bd, 0, 0.0, cd, 0);
+      }
+      flops += 3L * 2 * m * d * h;
+    }
+    return flops / ((System.nanoTime() - t0) / 1e9) / 1e9;
+  }
+
+  /** Median wall time of a trivial job (map and reduce) over the cached blocks. */
+  double floorMillis(BlockSet train) {
+    int runs = quick ? 30 : 100;
+    double[] ms = new double[runs];
+    for (int i = 0; i < runs + 5; i++) {
+      long t0 = System.nanoTime();
+      train.rdd().map(b -> b.n).reduce(Integer::sum);
+      if (i >= 5) {
+        ms[i - 5] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    Arrays.sort(ms);
+    out.printf("  floor: median %.1f ms (min %.1f, max %.1f) over %d jobs%n", ms[runs / 2], ms[0], ms[runs - 1], runs);
+    return ms[runs / 2];
+  }
+
+  /**
+   * The training iteration without Spark: the batch split over `cores` threads (as over the tasks), each
+   * gathering its rows and running the float kernel, then the sum and an SGD step on this thread.
+   */
+  double kernelExamplesPerSecond(int d, int h, int b) {
+    Shape s = new Shape(d, h, C);
+    int n = 20_000, threads = cores();
+    Random rnd = new Random(2);
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextInt(256) - 128;
+    }
+    int[] y = rnd.ints(n, 0, C).toArray();
+    Block block = Block.of(0, 0, x, y);
+    float[] w = new float[s.size()];
+    double[] init = TwoLayerNet.initialWeights(s, 1e-4, 1);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) init[i];
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      long t0 = 0;
+      int its = 0, warm = 3;
+      double seconds = quick ? 1.5 : 4;
+      while (true) {
+        List<Future<float[]>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int share = b / threads + (t < b % threads ? 1 : 0);
+          int[] rows = rnd.ints(share, 0, n).sorted().toArray();
+          parts.add(pool.submit(() -> {
+            Workspace ws = Workspace.get();
+            float[] g = new float[s.size()];
+            float[] xb = ws.gatherFloat(block.x, block.y, d, rows);
+            FloatNet.lossAndGradient(s, w, xb, 0, ws.labels(), 0, rows.length, g, ws);
+            return g;
+          }));
+        }
+        float[] g = parts.get(0).get();
+        for (int t = 1; t < threads; t++) {
+          float[] o = parts.get(t).get();
+          for (int i = 0; i < g.length; i++) {
+            g[i] += o[i];
+          }
+        }
+        for (int i = 0; i < w.length; i++) {
+          w[i] -= 1e-4f * g[i] / b;
+        }
+        its++;
+        if (its == warm) {
+          t0 = System.nanoTime();
+        } else if (its > warm && System.nanoTime() - t0 > seconds * 1e9) {
+          return (double) (its - warm) * b / ((System.nanoTime() - t0) / 1e9);
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Spark's MultilayerPerceptronClassifier (l-bfgs, blockSize 128) at the same H: examples/s per full pass. */
+  Map<String, Object> mlp(BlockSet train, int n) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    int d = train.d();
+    StructType schema = new StructType().add("label", DataTypes.DoubleType).add("features", new VectorUDT());
+    long perPart = (n + train.counts().length - 1) / train.counts().length;
+    RDD<Row> rows = train.rdd().flatMap(b -> {
+      List<Row> l = new ArrayList<>();
+      for (int i = 0; i < Math.min(b.n, perPart); i++) {
+        double[] f = new double[b.d];
+        for (int j = 0; j < b.d; j++) {
+          f[j] = b.x[i * b.d + j];
+        }
+        l.add(RowFactory.create((double) b.y[i], Vectors.dense(f)));
+      }
+      return l.iterator();
+    }).rdd();
+    Dataset<Row> df = spark.createDataFrame(rows, schema).cache();
+    long count = df.count();
+    for (int h : HIDDEN) {
+      if (quick && h == 500) {
+        continue; // minutes per iteration on 2 cores: left to the full run
+      }
+      int iters = quick ? 3 : 10;
+      out.printf("bench: Spark MultilayerPerceptronClassifier, H=%d, %d examples, %d iterations%n", h, count, iters);
+      long t0 = System.nanoTime();
+      MultilayerPerceptronClassificationModel model = new MultilayerPerceptronClassifier()
+          .setLayers(new int[] {d, h, C}).setBlockSize(128).setMaxIter(iters).setSeed(1).setSolver("l-bfgs").fit(df);
+      double sec = (System.nanoTime() - t0) / 1e9;
+      int done = Math.max(1, model.summary().totalIterations());
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("examples", count);
+      m.put("iterations", done);
+      m.put("seconds", sec);
+      m.put("examples_per_second_per_pass", count * done / sec);
+      out.printf("  %.1f s for %d iterations: %.0f examples/s per full pass%n", sec, done, count * done / sec);
+      r.put("H" + h, m);
+    }
+    df.unpersist();
+    return r;
+  }
+
+  /** Runs the NumPy reference with the machine's python3, all cores for its BLAS; empty when unavailable. */
+  Map<String, Object> numpy() {
+    Map<String, Object> r = new LinkedHashMap<>();
+    try (InputStream in = Bench.class.getResourceAsStream("numpy_bench.py")) {
+      Path script = Files.createTempFile("numpy_bench", ".py");
+      Files.write(script, in.readAllBytes());
+      List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), quick ? "2" : "6"));
+      for (int h : HIDDEN) {
+        for (int b : BATCH) {
+          cmd.add(h + ":" + b);
+        }
+      }
+      out.println("bench: NumPy reference (" + String.join(" ", cmd.subList(2, cmd.size())) + ")");
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+      pb.environment().remove("OPENBLAS_NUM_THREADS"); // NumPy is one process: let its BLAS use every core
+      Process p = pb.start();
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      p.getInputStream().transferTo(buf);
+      if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        r.put("error", "python3 failed: " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        return r;
+      }
+      Files.deleteIfExists(script);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> parsed = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readValue(buf.toString(StandardCharsets.UTF_8), Map.class);
+      out.println("  " + parsed);
+      return parsed;
+    } catch (IOException | InterruptedException e) {
+      r.put("error", "python3 with numpy is not available (" + e.getMessage() + ")");
+      return r;
+    }
+  }
+}
