@@ -41,5 +41,5 @@ fi
 # Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver.
 OPENS="$(java -cp "$JARS/*:$JAR" twolayer.cli.JavaOpens)"
 export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
-exec java $OPENS -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
+exec java $OPENS ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
   org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "$JAR" "$@"

@@ -2,6 +2,7 @@ package twolayer.agg;
 
 import java.io.Serializable;
 import twolayer.data.Block;
+import twolayer.model.ArrayIO;
 import twolayer.model.FloatNet;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
@@ -19,8 +20,8 @@ public final class GradientSum implements Serializable {
   private double loss;
   private long count;
   private long computeNanos; // the slowest partition's kernel time: the compute on the critical path
-  private double[] grad;
-  private float[] gradF;
+  private transient double[] grad;
+  private transient float[] gradF;
 
   /** Adds the batch rows {@code step.rows()[block.partition]} of {@code block}. */
   public GradientSum add(Step step, Block block) {
@@ -68,16 +69,34 @@ public final class GradientSum implements Serializable {
     return computeNanos;
   }
 
-  /** The summed gradient in the {@link Shape} layout, widened to double; null when no example was added. */
+  /** The summed gradient in the {@link Shape} layout (widened to double); null when no example was added. */
   public double[] gradient() {
-    if (gradF == null) {
-      return grad;
-    }
-    double[] g = new double[gradF.length];
+    return gradF == null ? grad : scaled(1.0);
+  }
+
+  /** The mean gradient {@code sum / count} as a new double array, in one pass. */
+  public double[] meanGradient() {
+    return scaled(1.0 / count);
+  }
+
+  private double[] scaled(double f) {
+    double[] g = new double[grad != null ? grad.length : gradF.length];
     for (int i = 0; i < g.length; i++) {
-      g[i] = gradF[i];
+      g[i] = (grad != null ? grad[i] : gradF[i]) * f;
     }
     return g;
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    out.defaultWriteObject();
+    ArrayIO.writeDoubles(out, grad);
+    ArrayIO.writeFloats(out, gradF);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    grad = ArrayIO.readDoubles(in);
+    gradF = ArrayIO.readFloats(in);
   }
 
   private static double[] sum(double[] a, double[] b) {

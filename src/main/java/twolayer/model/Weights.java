@@ -1,12 +1,25 @@
 package twolayer.model;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
  * The parameters as they travel to the executors: in the precision the kernels compute in
- * ({@code float} halves what is broadcast). Exactly one of {@code doubles}, {@code floats} is set.
+ * ({@code float} halves what is broadcast). Exactly one of {@link #doubles()}, {@link #floats()} is set.
+ * Serialised as bulk arrays (see {@link ArrayIO}).
  */
-public record Weights(Shape shape, double[] doubles, float[] floats) implements Serializable {
+public final class Weights implements Serializable {
+  private final Shape shape;
+  private transient double[] doubles;
+  private transient float[] floats;
+
+  private Weights(Shape shape, double[] doubles, float[] floats) {
+    this.shape = shape;
+    this.doubles = doubles;
+    this.floats = floats;
+  }
 
   /** Wraps the driver's double parameters, narrowed to float when {@code single}. */
   public static Weights of(Shape shape, double[] w, boolean single) {
@@ -20,7 +33,31 @@ public record Weights(Shape shape, double[] doubles, float[] floats) implements 
     return new Weights(shape, null, f);
   }
 
+  public Shape shape() {
+    return shape;
+  }
+
+  public double[] doubles() {
+    return doubles;
+  }
+
+  public float[] floats() {
+    return floats;
+  }
+
   public boolean single() {
     return floats != null;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    ArrayIO.writeDoubles(out, doubles);
+    ArrayIO.writeFloats(out, floats);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    doubles = ArrayIO.readDoubles(in);
+    floats = ArrayIO.readFloats(in);
   }
 }

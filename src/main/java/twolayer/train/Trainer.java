@@ -65,10 +65,7 @@ public final class Trainer {
       if (sum.count() != cfg.batchSize()) {
         throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.batchSize());
       }
-      double[] g = sum.gradient();
-      for (int i = 0; i < g.length; i++) {
-        g[i] /= sum.count();
-      }
+      double[] g = sum.meanGradient();
       loss = sum.loss() / sum.count() + TwoLayerNet.addRegularization(s, w, cfg.reg(), g);
       if (!Double.isFinite(loss)) {
         throw new Diverged(it + 1, loss, lr);
