@@ -9,8 +9,7 @@ JARS="$HERE/target/spark-home/jars"
 
 if [ ! -f "$JAR" ] || [ ! -d "$JARS" ] || [ -n "$(find "$HERE/src/main" "$HERE/conf" "$HERE/pom.xml" -newer "$JAR" -print -quit)" ]; then
   echo "building $JAR ..." >&2
-  (cd "$HERE" && mvn -q -B -DskipTests package dependency:copy-dependencies \
-      -DincludeScope=compile -DoutputDirectory=target/spark-home/jars) >&2
+  (cd "$HERE" && mvn -q -B -DskipTests package) >&2 # also fills target/spark-home/jars
 fi
 
 # The master: --master on the command line, else the conf file's, else conf/train.properties'.

@@ -149,7 +149,7 @@ public final class Bench {
     TrainConfig c = base;
     return new TrainConfig(c.data(), c.dataMd5(), c.cacheDir(), c.out(), c.master(), c.precision(), h,
         1e-4, c.reg(), b, iterations, 0, c.lrDecay(), c.initStd(), c.seed(), c.partitions(), trainSize, 200,
-        c.testSize(), c.aggDepth(), 1_000_000, 200);
+        c.testSize(), c.aggDepth(), 1_000_000, 200, c.checkpointDir(), c.checkpointEvery(), c.checkpointKeep());
   }
 
   static PrintStream silent() {

@@ -23,6 +23,7 @@ import twolayer.model.GradCheck;
 import twolayer.model.Gemm;
 import twolayer.model.Shape;
 import twolayer.model.Weights;
+import twolayer.train.Checkpoints;
 import twolayer.train.Evaluation;
 import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
@@ -53,7 +54,7 @@ public final class Main {
     try {
       switch (args.length == 0 ? "" : args[0]) {
         case "train":
-          train(Settings.parse(rest, Set.of(), Set.of("verbose")), out);
+          train(Settings.parse(rest, Set.of(), Set.of("verbose", "resume")), out);
           return 0;
         case "evaluate":
           evaluate(Settings.parse(rest, Set.of("model", "split"), Set.of("json", "verbose")), out);
@@ -100,7 +101,20 @@ public final class Main {
           data.dataset().folder, train.n(), val.n(), test.n(), train.d(), data.dataset().numClasses(),
           train.counts().length, loadSeconds);
 
-      Trainer.Result r = new Trainer(sc, cfg, out).train(train, val, data.dataset().numClasses());
+      Checkpoints checkpoints = new Checkpoints(cfg.checkpoints(), cfg.checkpointKeep(), sc.hadoopConfiguration());
+      Checkpoints.State resume = null;
+      if (settings.flag("resume")) {
+        resume = checkpoints.latest(out);
+        if (resume == null) {
+          out.println("--resume: no checkpoint in " + cfg.checkpoints() + "; starting from the beginning");
+        } else {
+          Checkpoints.checkCompatible(resume, settings.all(),
+              new Shape(train.d(), cfg.hiddenSize(), data.dataset().numClasses()));
+        }
+      }
+      Trainer.Result r = new Trainer(sc, cfg, out)
+          .withCheckpoints(checkpoints, new LinkedHashMap<>(settings.all()), mean, resume)
+          .train(train, val, data.dataset().numClasses());
       sc.setJobDescription("evaluate: test set");
       EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.single()), cfg.aggDepth());
       new ModelFile(r.shape(), r.weights(), mean).save(outDir.resolve("model.npz"));

@@ -136,7 +136,8 @@ public final class Settings {
         intAtLeast("batch-size", 1), intAtLeast("iterations", 1), intAtLeast("epochs", 0),
         fraction("lr-decay"), positive("init-std"), longValue("seed"), intAtLeast("partitions", 0),
         intAtLeast("train-size", 1), intAtLeast("val-size", 1), intAtLeast("test-size", 1),
-        intAtLeast("agg-depth", 1), intAtLeast("log-every", 1), intAtLeast("train-eval-size", 1));
+        intAtLeast("agg-depth", 1), intAtLeast("log-every", 1), intAtLeast("train-eval-size", 1),
+        text("checkpoint-dir"), intAtLeast("checkpoint-every", 0), intAtLeast("checkpoint-keep", 1));
     if (c.data().isEmpty()) {
       throw new UserError("data: no place given; pass --data FOLDER|ARCHIVE|URL");
     }

@@ -31,11 +31,19 @@ public record TrainConfig(
     int testSize,
     int aggDepth,
     int logEvery,
-    int trainEvalSize) {
+    int trainEvalSize,
+    String checkpointDir,
+    int checkpointEvery,
+    int checkpointKeep) {
 
   /** True for float32 kernels (the default), false for float64. */
   public boolean single() {
     return precision.equals("float");
+  }
+
+  /** Where checkpoints go: {@code checkpoint-dir}, or {@code OUT/checkpoints} when it is empty. */
+  public String checkpoints() {
+    return checkpointDir.isEmpty() ? out + "/checkpoints" : checkpointDir;
   }
 
   /** Iterations in one epoch: one pass over the training set in batches of B (at least 1). */

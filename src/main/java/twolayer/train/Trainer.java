@@ -11,6 +11,7 @@ import twolayer.agg.EvalSum;
 import twolayer.agg.GradientSum;
 import twolayer.agg.Step;
 import twolayer.data.BlockSet;
+import twolayer.io.ModelFile;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
@@ -26,11 +27,28 @@ public final class Trainer {
   private final JavaSparkContext sc;
   private final TrainConfig cfg;
   private final PrintStream log;
+  private Checkpoints checkpoints;
+  private Map<String, Object> settings;
+  private double[] mean;
+  private Checkpoints.State resumeFrom;
 
   public Trainer(JavaSparkContext sc, TrainConfig cfg, PrintStream log) {
     this.sc = sc;
     this.cfg = cfg;
     this.log = log;
+  }
+
+  /**
+   * Saves checkpoints (with the run's {@code settings} and {@code mean} image) at every epoch end and
+   * every {@code checkpoint-every} iterations, and continues from {@code resumeFrom} when it is not null.
+   */
+  public Trainer withCheckpoints(Checkpoints checkpoints, Map<String, Object> settings, double[] mean,
+      Checkpoints.State resumeFrom) {
+    this.checkpoints = checkpoints;
+    this.settings = settings;
+    this.mean = mean;
+    this.resumeFrom = resumeFrom;
+    return this;
   }
 
   /** The outcome of a run: final weights, per-iteration history and final figures. */
@@ -41,18 +59,25 @@ public final class Trainer {
   /** Trains on {@code train} (C classes), measuring validation accuracy on {@code val} once per epoch. */
   public Result train(BlockSet train, BlockSet val, int numClasses) {
     Shape s = new Shape(train.d(), cfg.hiddenSize(), numClasses);
-    double[] w = TwoLayerNet.initialWeights(s, cfg.initStd(), cfg.seed());
+    double[] w = resumeFrom != null ? resumeFrom.model().weights().clone()
+        : TwoLayerNet.initialWeights(s, cfg.initStd(), cfg.seed());
     Updater updater = new Sgd();
     BatchSampler sampler = new BatchSampler(train.counts(), cfg.batchSize(), cfg.seed());
     long[] trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
     int perEpoch = cfg.iterationsPerEpoch(), total = cfg.totalIterations();
-    List<Map<String, Object>> history = new ArrayList<>();
-    double lr = cfg.learningRate(), loss = Double.NaN, trainAcc = Double.NaN, valAcc = Double.NaN;
+    List<Map<String, Object>> history = resumeFrom != null ? new ArrayList<>(resumeFrom.history()) : new ArrayList<>();
+    double lr = resumeFrom != null ? resumeFrom.learningRate() : cfg.learningRate();
+    double loss = Double.NaN, trainAcc = Double.NaN, valAcc = Double.NaN;
+    int first = resumeFrom != null ? resumeFrom.iteration() : 0;
+    if (resumeFrom != null) {
+      log.printf("resuming from %s: %d of %d iterations done, learning rate %.3e%n", resumeFrom.location(),
+          first, total, lr);
+    }
     double evalSeconds = 0;
     long loopStart = System.nanoTime(), windowStart = loopStart;
     long[] split = new long[4]; // broadcast, aggregate job, slowest task's compute, driver update
 
-    for (int it = 0; it < total; it++) {
+    for (int it = first; it < total; it++) {
       int epoch = it / perEpoch, t = it % perEpoch;
       sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1) + "/" + total);
       long t0 = System.nanoTime();
@@ -67,7 +92,7 @@ public final class Trainer {
       }
       double[] g = sum.meanGradient();
       loss = sum.loss() / sum.count() + TwoLayerNet.addRegularization(s, w, cfg.reg(), g);
-      if (!Double.isFinite(loss)) {
+      if (!Double.isFinite(loss) || !allFinite(g)) {
         throw new Diverged(it + 1, loss, lr);
       }
       updater.update(w, g, lr);
@@ -83,9 +108,9 @@ public final class Trainer {
       h.put("loss", loss);
       h.put("learning_rate", lr);
       history.add(h);
-      if ((it + 1) % cfg.logEvery() == 0 || it == 0 || it + 1 == total) {
+      if ((it + 1) % cfg.logEvery() == 0 || it == first || it + 1 == total) {
         long now = System.nanoTime();
-        int done = it == 0 ? 1 : ((it + 1) % cfg.logEvery() == 0 ? cfg.logEvery() : (it + 1) % cfg.logEvery());
+        int done = it == first ? 1 : ((it + 1) % cfg.logEvery() == 0 ? cfg.logEvery() : (it + 1) % cfg.logEvery());
         log.printf("iteration %d/%d  epoch %d  loss %.6f  lr %.3e  %.0f examples/s%n", it + 1, total,
             epoch + 1, loss, lr, (double) done * cfg.batchSize() / ((now - windowStart) / 1e9));
         windowStart = now;
@@ -108,17 +133,37 @@ public final class Trainer {
         evalSeconds += (e1 - e0) / 1e9;
         windowStart += e1 - e0;
       }
+      boolean due = t == perEpoch - 1 || (cfg.checkpointEvery() > 0 && (it + 1) % cfg.checkpointEvery() == 0);
+      if (checkpoints != null && due) {
+        long c0 = System.nanoTime();
+        if (!allFinite(w)) {
+          throw new Diverged(it + 1, Double.NaN, lr); // never let a bad state replace a good checkpoint
+        }
+        checkpoints.save(new Checkpoints.State(new ModelFile(s, w, mean), it + 1, lr, history, settings, null));
+        windowStart += System.nanoTime() - c0;
+        evalSeconds += (System.nanoTime() - c0) / 1e9;
+      }
     }
     double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - evalSeconds;
+    int ran = Math.max(1, total - first);
     Map<String, Double> perIteration = new LinkedHashMap<>();
-    perIteration.put("total", loopSeconds * 1e3 / total);
-    perIteration.put("broadcast", split[0] / 1e6 / total);
-    perIteration.put("aggregate_job", split[1] / 1e6 / total);
-    perIteration.put("task_compute", split[2] / 1e6 / total);
-    perIteration.put("scheduling_transfer_merge", (split[1] - split[2]) / 1e6 / total);
-    perIteration.put("driver_update", split[3] / 1e6 / total);
+    perIteration.put("total", loopSeconds * 1e3 / ran);
+    perIteration.put("broadcast", split[0] / 1e6 / ran);
+    perIteration.put("aggregate_job", split[1] / 1e6 / ran);
+    perIteration.put("task_compute", split[2] / 1e6 / ran);
+    perIteration.put("scheduling_transfer_merge", (split[1] - split[2]) / 1e6 / ran);
+    perIteration.put("driver_update", split[3] / 1e6 / ran);
     return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
-        (long) total * cfg.batchSize(), perIteration);
+        (long) ran * cfg.batchSize(), perIteration);
+  }
+
+  private static boolean allFinite(double[] a) {
+    for (double v : a) {
+      if (!Double.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The loss became NaN or infinite: training cannot go on. */
@@ -126,8 +171,9 @@ public final class Trainer {
     public final int iteration;
 
     public Diverged(int iteration, double loss, double lr) {
-      super("training diverged: the loss is " + loss + " at iteration " + iteration
-          + "; the learning rate (" + lr + ") is probably too high, lower it with --learning-rate");
+      super("training diverged: the loss or the weights became " + (Double.isNaN(loss) ? "NaN" : loss)
+          + " at iteration " + iteration + "; the learning rate (" + lr
+          + ") is probably too high: lower it with --learning-rate (the last good checkpoint is kept)");
       this.iteration = iteration;
     }
   }

@@ -1,0 +1,262 @@
+package twolayer.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import twolayer.TestData;
+import twolayer.cli.Main;
+import twolayer.io.ModelFile;
+
+/**
+ * Tier 3, on a real Spark standalone cluster (Master and two 1-core Workers on 127.0.0.1, started by
+ * scripts/cluster.sh from the project's own jars): training, determinism against local[2], an executor
+ * killed mid-run, a driver killed and resumed, damaged checkpoints, and divergence.
+ */
+class StandaloneClusterTest {
+  static final Path PROJECT = Path.of("").toAbsolutePath();
+  static final String PORT = "7177"; // not 7077: a developer's own cluster may be running
+  static final String MASTER = "spark://127.0.0.1:" + PORT;
+  static final Path CLUSTER_DIR = PROJECT.resolve("target/cluster-test");
+  static String data;
+  static Path baseline; // out folder of the fault-free cluster run
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    data = TestData.cifarFolder();
+    assertEquals(0, cluster("start"), "cluster did not start; see " + CLUSTER_DIR);
+    // executors load the project's classes from target/classes (same machine)
+    System.setProperty("spark.executor.extraClassPath", PROJECT.resolve("target/classes").toString());
+    System.setProperty("spark.executor.memory", "1g");
+    System.setProperty("spark.driver.host", "127.0.0.1");
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    System.clearProperty("spark.executor.extraClassPath");
+    System.clearProperty("spark.executor.memory");
+    System.clearProperty("spark.driver.host");
+    cluster("stop");
+  }
+
+  static int cluster(String cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "scripts/cluster.sh", cmd).inheritIO();
+    pb.environment().put("MASTER_PORT", PORT);
+    pb.environment().put("CLUSTER_DIR", CLUSTER_DIR.toString());
+    pb.environment().put("WORKER_MEMORY", "1500m");
+    Process p = pb.start();
+    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "cluster.sh " + cmd + " hung");
+    return p.exitValue();
+  }
+
+  /** The run every test compares with: small CIFAR subset, 2 partitions, a checkpoint every 10 iterations. */
+  static List<String> args(String master, Path out) {
+    return new ArrayList<>(List.of("train", "--master", master, "--data", data, "--out", out.toString(),
+        "--train-size", "2000", "--val-size", "200", "--test-size", "500", "--partitions", "2",
+        "--hidden-size", "20", "--batch-size", "100", "--iterations", "60", "--learning-rate", "5e-4",
+        "--checkpoint-every", "10", "--log-every", "10"));
+  }
+
+  static int run(List<String> args, PrintStream out) {
+    return Main.run(args.toArray(String[]::new), out, System.err);
+  }
+
+  static synchronized Path baseline() throws IOException {
+    if (baseline == null) {
+      Path out = tmp.resolve("baseline");
+      assertEquals(0, run(args(MASTER, out), System.out));
+      baseline = out;
+    }
+    return baseline;
+  }
+
+  static JsonNode metrics(Path out) throws IOException {
+    return new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+  }
+
+  static void assertSameRun(Path expected, Path actual) throws IOException {
+    JsonNode a = metrics(expected).get("final"), b = metrics(actual).get("final");
+    double la = a.get("loss").asDouble(), lb = b.get("loss").asDouble();
+    assertEquals(la, lb, 1e-9 * Math.abs(la), "final loss");
+    for (String k : List.of("train_accuracy", "val_accuracy", "test_accuracy")) {
+      assertEquals(a.get(k).asDouble(), b.get(k).asDouble(), 0.0, k);
+    }
+    assertEquals(0.0, maxWeightDifference(expected, actual), 0.0, "largest weight difference");
+  }
+
+  static double maxWeightDifference(Path a, Path b) {
+    double[] wa = ModelFile.load(a.resolve("model.npz")).weights(), wb = ModelFile.load(b.resolve("model.npz")).weights();
+    double max = 0;
+    for (int i = 0; i < wa.length; i++) {
+      max = Math.max(max, Math.abs(wa[i] - wb[i]));
+    }
+    return max;
+  }
+
+  @Test
+  void trainsOnTheClusterAndMatchesLocalTwoCores() throws Exception {
+    Path cl = baseline();
+    JsonNode m = metrics(cl);
+    assertEquals(MASTER, m.get("environment").get("spark_master").asText());
+    assertTrue(m.get("final").get("val_accuracy").asDouble() > 0.15, "learns on the cluster");
+    Path local = tmp.resolve("local");
+    assertEquals(0, run(args("local[2]", local), System.out));
+    assertSameRun(cl, local);
+  }
+
+  @Test
+  void survivesAnExecutorKilledMidRun() throws Exception {
+    Path out = tmp.resolve("executor-kill");
+    AtomicBoolean killed = new AtomicBoolean();
+    PrintStream watch = new PrintStream(new LineWatcher(line -> {
+      if (line.startsWith("iteration 20/") && killed.compareAndSet(false, true)) {
+        ProcessHandle executor = executors().get(0);
+        System.out.println("killing executor pid " + executor.pid());
+        executor.destroyForcibly(); // SIGKILL
+      }
+    }), true, StandardCharsets.UTF_8);
+    assertEquals(0, run(args(MASTER, out), watch));
+    assertTrue(killed.get(), "an executor was killed");
+    assertSameRun(baseline(), out);
+  }
+
+  @Test
+  void resumesAfterTheDriverIsKilledAndSkipsDamagedCheckpoints() throws Exception {
+    Path out = tmp.resolve("driver-kill");
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(ManagementOpens.list());
+    cmd.add("-Dspark.executor.extraClassPath=" + PROJECT.resolve("target/classes"));
+    cmd.add("-Dspark.executor.memory=1g");
+    cmd.add("-Dspark.driver.host=127.0.0.1");
+    cmd.add("twolayer.cli.Main");
+    cmd.addAll(args(MASTER, out));
+    Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    boolean killedAt35 = false;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        System.out.println("[driver] " + line);
+        if (line.startsWith("iteration 30/")) {
+          Thread.sleep(300); // a few iterations past the checkpoint at 30
+          driver.destroyForcibly();
+          killedAt35 = true;
+          break;
+        }
+      }
+    }
+    driver.waitFor(1, TimeUnit.MINUTES);
+    assertTrue(killedAt35, "the driver reached iteration 30 and was killed");
+    assertFalse(Files.exists(out.resolve("model.npz")), "the killed run wrote no model");
+    Path ckpts = out.resolve("checkpoints");
+    assertTrue(Files.exists(ckpts.resolve("ckpt-00000030")), "checkpoint at iteration 30");
+    // a crash during a later write: a temporary folder, and a newer checkpoint whose model is cut short
+    Files.createDirectories(ckpts.resolve(".ckpt-00000040.tmp-1"));
+    Path damaged = Files.createDirectories(ckpts.resolve("ckpt-00000040"));
+    byte[] good = Files.readAllBytes(ckpts.resolve("ckpt-00000030/model.npz"));
+    Files.write(damaged.resolve("model.npz"), java.util.Arrays.copyOf(good, good.length / 2));
+    Files.copy(ckpts.resolve("ckpt-00000030/state.json"), damaged.resolve("state.json"));
+
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    List<String> resume = args(MASTER, out);
+    resume.add("--resume");
+    assertEquals(0, run(resume, new PrintStream(log, true, StandardCharsets.UTF_8)));
+    String text = log.toString(StandardCharsets.UTF_8);
+    System.out.println(text);
+    assertTrue(text.contains("skipping checkpoint") && text.contains("ckpt-00000040"), "damaged checkpoint skipped");
+    assertTrue(text.contains("resuming from") && text.contains("ckpt-00000030"), "resumed from the last good one");
+    double diff = maxWeightDifference(baseline(), out);
+    System.out.println("driver kill + resume: largest weight difference to the uninterrupted run = " + diff);
+    assertSameRun(baseline(), out);
+  }
+
+  @Test
+  void aDivergingRunStopsWithExitCode3AndKeepsGoodCheckpoints() throws Exception {
+    Path out = tmp.resolve("nan");
+    List<String> a = args(MASTER, out);
+    a.addAll(List.of("--learning-rate", "1e6", "--checkpoint-every", "1", "--init-std", "1e-2"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(a.toArray(String[]::new), System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    String msg = err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(3, code, msg);
+    assertTrue(msg.matches("error: training diverged: .* at iteration \\d+; the learning rate .* too high.*"), msg);
+    File[] kept = out.resolve("checkpoints").toFile().listFiles(f -> f.getName().startsWith("ckpt-"));
+    if (kept != null) {
+      for (File k : kept) {
+        ModelFile.load(k.toPath().resolve("model.npz")); // every kept checkpoint has finite weights
+      }
+    }
+    assertFalse(Files.exists(out.resolve("model.npz")));
+  }
+
+  static List<ProcessHandle> executors() {
+    // this cluster's executors run in its workers' work folders (not another cluster's on the machine)
+    List<ProcessHandle> found = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+        .map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false) && workingIn(p, CLUSTER_DIR)).toList();
+    assertFalse(found.isEmpty(), "no executor process found");
+    return found;
+  }
+
+  static boolean workingIn(ProcessHandle p, Path dir) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd")).startsWith(dir);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Calls back with each line written to it. */
+  static final class LineWatcher extends OutputStream {
+    private final java.util.function.Consumer<String> onLine;
+    private final StringBuilder line = new StringBuilder();
+
+    LineWatcher(java.util.function.Consumer<String> onLine) {
+      this.onLine = onLine;
+    }
+
+    @Override
+    public void write(int b) {
+      System.out.write(b);
+      if (b == '\n') {
+        onLine.accept(line.toString());
+        line.setLength(0);
+      } else {
+        line.append((char) b);
+      }
+    }
+  }
+
+  /** The --add-opens flags of this JVM (surefire's argLine), for the driver started as a subprocess. */
+  static final class ManagementOpens {
+    static List<String> list() {
+      return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+          .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+              || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+          .toList();
+    }
+  }
+}
