@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
 import twolayer.agg.EvalSum;
 import twolayer.data.BlockSet;
+import twolayer.data.CifarDataset;
 import twolayer.data.CifarSplits;
 import twolayer.data.RecordSplit;
 import twolayer.io.JsonFiles;
@@ -23,6 +24,9 @@ import twolayer.model.GradCheck;
 import twolayer.model.Gemm;
 import twolayer.model.Shape;
 import twolayer.model.Weights;
+import twolayer.predict.Predictor;
+import twolayer.report.ClassMetrics;
+import twolayer.report.Report;
 import twolayer.train.Checkpoints;
 import twolayer.train.Evaluation;
 import twolayer.train.TrainConfig;
@@ -35,6 +39,7 @@ import twolayer.train.Trainer;
 public final class Main {
   static final String USAGE = "usage: submit.sh train [--conf FILE] [--KEY VALUE ...]\n"
       + "       submit.sh evaluate --model M.npz [--data PATH] [--split train|val|test] [--reg λ] [--json]\n"
+      + "       submit.sh predict --model M.npz INPUT... [--out FILE.csv|FILE.json] [--top 3]\n"
       + "       submit.sh bench [--quick] [--KEY VALUE ...]\n"
       + "       submit.sh gradcheck";
 
@@ -58,6 +63,9 @@ public final class Main {
           return 0;
         case "evaluate":
           evaluate(Settings.parse(rest, Set.of("model", "split"), Set.of("json", "verbose")), out);
+          return 0;
+        case "predict":
+          predict(Settings.parse(rest, Set.of("model", "top"), Set.of("verbose")), out);
           return 0;
         case "bench":
           bench(Settings.parse(rest, Set.of(), Set.of("quick", "verbose")), out);
@@ -141,11 +149,16 @@ public final class Main {
       metrics.put("final", fin);
       metrics.put("timing", timing);
       metrics.put("environment", environment(sc));
+      metrics.put("class_names", data.dataset().classNames);
+      metrics.put("test_confusion", ClassMetrics.rows(testEval.confusion(), data.dataset().numClasses()));
       JsonFiles.write(outDir.resolve("metrics.json"), metrics);
+      JsonFiles.writeCsv(outDir.resolve("history.csv"), r.history(),
+          List.of("iteration", "epoch", "loss", "learning_rate", "train_accuracy", "val_accuracy"));
+      Report.write(outDir);
       out.printf("final: loss %.6f  train accuracy %.4f  val accuracy %.4f  test accuracy %.4f  (%.0f examples/s, %.1f s in all)%n",
           r.loss(), r.trainAccuracy(), r.valAccuracy(), testEval.accuracy(), r.examples() / r.loopSeconds(),
           secondsSinceJvmStart());
-      out.println("wrote " + outDir.resolve("model.npz") + " and " + outDir.resolve("metrics.json"));
+      out.println("wrote " + outDir.resolve("model.npz") + ", metrics.json, history.csv and report.html");
     }
   }
 
@@ -184,13 +197,69 @@ public final class Main {
       res.put("loss", loss);
       res.put("data_loss", e.meanLoss());
       res.put("reg", reg);
+      List<String> names = data.dataset().classNames;
+      res.put("per_class", ClassMetrics.of(e.confusion(), names));
+      res.put("confusion", ClassMetrics.rows(e.confusion(), names.size()));
+      res.put("class_names", names);
       if (settings.flag("json")) {
         out.println(JsonFiles.toJson(res));
       } else {
         out.printf("%s: %d examples, accuracy %.4f, loss %.6f (data loss %.6f + reg %.6f)%n", split, e.count(),
             e.accuracy(), loss, e.meanLoss(), loss - e.meanLoss());
+        out.print(ClassMetrics.text(e.confusion(), names));
       }
     }
+  }
+
+  static void predict(Settings settings, PrintStream out) {
+    if (!settings.has("model")) {
+      throw new UserError("--model: the model to predict with is missing (--model OUT/model.npz)");
+    }
+    if (settings.positional().isEmpty()) {
+      throw new UserError("predict: no input given (CIFAR-10 .bin files or PNG/JPEG images)");
+    }
+    int top = settings.has("top") ? settings.intAtLeast("top", 1) : 3;
+    ModelFile model = ModelFile.load(Path.of(settings.text("model")));
+    List<Path> inputs = settings.positional().stream().map(Path::of).toList();
+    for (Path p : inputs) {
+      if (!Files.isRegularFile(p)) {
+        throw new UserError(p + ": no such file");
+      }
+    }
+    List<String> names = model.shape().c() == CifarDataset.CIFAR10_CLASSES.size() ? CifarDataset.CIFAR10_CLASSES
+        : java.util.stream.IntStream.range(0, model.shape().c()).mapToObj(String::valueOf).toList();
+    List<Predictor.Prediction> preds = new Predictor(model).predict(inputs);
+    int k = Math.min(top, names.size());
+    if (!settings.explicit("out")) {
+      for (Predictor.Prediction p : preds) {
+        StringBuilder b = new StringBuilder(p.input()).append(':');
+        int[] rank = p.ranking();
+        for (int i = 0; i < k; i++) {
+          b.append(String.format(" %s %.4f%s", names.get(rank[i]), p.probabilities()[rank[i]], i + 1 < k ? "," : ""));
+        }
+        out.println(b);
+      }
+      return;
+    }
+    Path file = Path.of(settings.text("out"));
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (Predictor.Prediction p : preds) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("input", p.input());
+      row.put("label", p.label() >= 0 ? names.get(p.label()) : "");
+      int[] rank = p.ranking();
+      for (int i = 0; i < k; i++) {
+        row.put("class" + (i + 1), names.get(rank[i]));
+        row.put("probability" + (i + 1), p.probabilities()[rank[i]]);
+      }
+      rows.add(row);
+    }
+    if (file.toString().endsWith(".json")) {
+      JsonFiles.write(file, rows);
+    } else {
+      JsonFiles.writeCsv(file, rows, new java.util.ArrayList<>(rows.get(0).keySet()));
+    }
+    out.println("wrote " + preds.size() + " predictions to " + file);
   }
 
   static void bench(Settings settings, PrintStream out) {

@@ -23,6 +23,9 @@ public final class CifarDataset {
   public static final List<String> TRAIN_FILES =
       List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin");
   public static final List<String> TEST_FILES = List.of("test_batch.bin");
+  /** CIFAR-10's classes, as batches.meta.txt lists them. */
+  public static final List<String> CIFAR10_CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer",
+      "dog", "frog", "horse", "ship", "truck");
   /** CIFAR-10's image size, 32×32×3; the math takes D from the dataset, not from this constant. */
   public static final int CIFAR_D = 3072;
 
@@ -105,8 +108,7 @@ public final class CifarDataset {
     } catch (IOException e) {
       throw new UserError(p + ": cannot be read (" + e.getMessage() + ")", e);
     }
-    return names.size() >= 2 ? names : List.of("airplane", "automobile", "bird", "cat", "deer", "dog",
-        "frog", "horse", "ship", "truck");
+    return names.size() >= 2 ? names : CIFAR10_CLASSES;
   }
 
   /**

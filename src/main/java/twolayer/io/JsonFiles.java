@@ -27,6 +27,23 @@ public final class JsonFiles {
     writeAtomically(file, toJson(value) + "\n");
   }
 
+  /** Rows of maps as CSV with the given columns (a missing value is an empty cell), written atomically. */
+  public static void writeCsv(Path file, java.util.List<java.util.Map<String, Object>> rows, java.util.List<String> columns) {
+    StringBuilder b = new StringBuilder(String.join(",", columns)).append('\n');
+    for (java.util.Map<String, Object> r : rows) {
+      for (int i = 0; i < columns.size(); i++) {
+        Object v = r.get(columns.get(i));
+        String cell = v == null ? "" : v.toString();
+        if (cell.contains(",") || cell.contains("\"") || cell.contains("\n")) {
+          cell = "\"" + cell.replace("\"", "\"\"") + "\"";
+        }
+        b.append(i > 0 ? "," : "").append(cell);
+      }
+      b.append('\n');
+    }
+    writeAtomically(file, b.toString());
+  }
+
   static void writeAtomically(Path file, String text) {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
     try {

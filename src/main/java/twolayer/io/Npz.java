@@ -117,6 +117,11 @@ public final class Npz {
         zip.flush();
         fos.getFD().sync(); // the bytes must be on disk before the rename makes them visible
       }
+      try { // createTempFile makes it owner-only; a model is an ordinary file
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep its defaults
+      }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException | Error e) {
       try {

@@ -111,8 +111,10 @@ public final class Trainer {
       if ((it + 1) % cfg.logEvery() == 0 || it == first || it + 1 == total) {
         long now = System.nanoTime();
         int done = it == first ? 1 : ((it + 1) % cfg.logEvery() == 0 ? cfg.logEvery() : (it + 1) % cfg.logEvery());
-        log.printf("iteration %d/%d  epoch %d  loss %.6f  lr %.3e  %.0f examples/s%n", it + 1, total,
-            epoch + 1, loss, lr, (double) done * cfg.batchSize() / ((now - windowStart) / 1e9));
+        double perIteration = (now - loopStart) / 1e9 / (it + 1 - first); // evaluations included
+        log.printf("iteration %d/%d  epoch %d  loss %.6f  lr %.3e  %.0f examples/s  ETA %s%n", it + 1, total,
+            epoch + 1, loss, lr, (double) done * cfg.batchSize() / ((now - windowStart) / 1e9),
+            eta(perIteration * (total - it - 1)));
         windowStart = now;
       }
       if (t == perEpoch - 1 || it + 1 == total) {
@@ -155,6 +157,12 @@ public final class Trainer {
     perIteration.put("driver_update", split[3] / 1e6 / ran);
     return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
         (long) ran * cfg.batchSize(), perIteration);
+  }
+
+  static String eta(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
+        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
   private static boolean allFinite(double[] a) {

@@ -64,6 +64,96 @@ class TrainCommandTest {
     JsonNode ev = new ObjectMapper().readTree(e.out());
     assertEquals(1000, ev.get("examples").asInt());
     assertEquals(test, ev.get("accuracy").asDouble(), 0.0);
+    assertEquals(10, ev.get("per_class").size());
+    long total = 0;
+    for (JsonNode row : ev.get("confusion")) {
+      for (JsonNode v : row) {
+        total += v.asLong();
+      }
+    }
+    assertEquals(1000, total);
+
+    assertReportLoadsWithAllImages(out);
+    assertEquals(151, Files.readAllLines(out.resolve("history.csv")).size());
+    predictionsAgreeWithTheReadmeNumpySnippet(out.resolve("model.npz"), Path.of(data.replace("file:", "")));
+    pngExportsPredictLikeTheirRecords(out.resolve("model.npz"), Path.of(data.replace("file:", "")));
+  }
+
+  /** Every image the page names exists and decodes; the weight tiles are there. */
+  static void assertReportLoadsWithAllImages(Path out) throws Exception {
+    String html = Files.readString(out.resolve("report.html"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
+    List<String> images = new ArrayList<>();
+    while (m.find()) {
+      images.add(m.group(1));
+    }
+    assertTrue(images.containsAll(List.of("loss.png", "accuracy.png", "learning_rate.png", "weights.png", "confusion.png")),
+        images.toString());
+    for (String img : images) {
+      java.awt.image.BufferedImage im = javax.imageio.ImageIO.read(out.resolve(img).toFile());
+      assertTrue(im != null && im.getWidth() > 100, img + " is not a readable image");
+    }
+    assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<script"), "opens offline");
+  }
+
+  /** The README's five NumPy lines (run by Debian's python3-numpy) and `predict` agree on every test record. */
+  void predictionsAgreeWithTheReadmeNumpySnippet(Path model, Path folder) throws Exception {
+    String python = Files.exists(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder(python, "-c", "import numpy").start().waitFor() == 0, "NumPy is not installed");
+    String readme = Files.readString(Path.of("README.md"));
+    int at = readme.indexOf("<!-- numpy-snippet -->");
+    String snippet = readme.substring(readme.indexOf("```python\n", at) + 10, readme.indexOf("```\n", at + 30));
+    assertEquals(5, snippet.strip().split("\n").length, "the README's snippet has five lines");
+    Path preds = tmp.resolve("numpy-preds.txt");
+    String script = snippet.replace("out/model.npz", model.toString())
+        .replace("data/cifar-10-batches-bin", folder.toString())
+        + "np.savetxt('" + preds + "', p, fmt='%d')\n";
+    Process p = new ProcessBuilder(python, "-c", script).redirectErrorStream(true).start();
+    String pyOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), pyOut);
+
+    Path csv = tmp.resolve("preds.csv");
+    Run r = run("predict", "--model", model.toString(), folder.resolve("test_batch.bin").toString(), "--out", csv.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> ours = Files.readAllLines(csv);
+    List<String> theirs = Files.readAllLines(preds);
+    assertEquals(10_000, theirs.size());
+    assertEquals(10_001, ours.size());
+    List<String> names = twolayer.data.CifarDataset.CIFAR10_CLASSES;
+    long right = 0;
+    for (int i = 0; i < theirs.size(); i++) {
+      String[] cells = ours.get(i + 1).split(",");
+      assertEquals(names.get(Integer.parseInt(theirs.get(i).trim())), cells[2], "record " + i);
+      right += cells[1].equals(cells[2]) ? 1 : 0;
+    }
+    double numpyAccuracy = Double.parseDouble(pyOut.strip());
+    assertEquals(numpyAccuracy, right / 10_000.0, 1e-12);
+  }
+
+  /** Ten test records exported as PNG get the classes their records get. */
+  void pngExportsPredictLikeTheirRecords(Path model, Path folder) throws Exception {
+    byte[] bin = java.util.Arrays.copyOf(Files.readAllBytes(folder.resolve("test_batch.bin")), 10 * 3073);
+    Path tenBin = Files.write(tmp.resolve("ten.bin"), bin);
+    List<String> args = new ArrayList<>(List.of("predict", "--model", model.toString()));
+    for (int i = 0; i < 10; i++) {
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+      for (int px = 0; px < 1024; px++) {
+        int o = i * 3073 + 1;
+        img.setRGB(px % 32, px / 32, (bin[o + px] & 0xFF) << 16 | (bin[o + 1024 + px] & 0xFF) << 8 | (bin[o + 2048 + px] & 0xFF));
+      }
+      Path png = tmp.resolve("test-" + i + ".png");
+      javax.imageio.ImageIO.write(img, "png", png.toFile());
+      args.add(png.toString());
+    }
+    Run fromPng = run(args.toArray(String[]::new));
+    Run fromBin = run("predict", "--model", model.toString(), tenBin.toString());
+    assertEquals(0, fromPng.code(), fromPng.err());
+    String[] a = fromPng.out().strip().split("\n"), b = fromBin.out().strip().split("\n");
+    assertEquals(10, a.length);
+    for (int i = 0; i < 10; i++) {
+      assertEquals(b[i].substring(b[i].indexOf(':')), a[i].substring(a[i].indexOf(':')), "image " + i);
+    }
   }
 
   @Test
