@@ -28,7 +28,8 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 case "$master" in local*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;; esac
 DRIVER_MEMORY="${DRIVER_MEMORY:-6g}"
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
-SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark $*"
+SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
+  --executor-memory "${EXECUTOR_MEMORY:-2g}"
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
   --conf "spark.executor.extraJavaOptions=$LOG_CONF")
 
