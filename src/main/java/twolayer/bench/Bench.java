@@ -78,9 +78,9 @@ public final class Bench {
     int trainSize = quick ? 10_000 : base.trainSize();
     CifarSplits data = CifarSplits.open(sc, base.data(), base.cacheDir(), base.dataMd5(), base.partitions());
     var trainSplits = data.trainSplits(trainSize, base.valSize());
-    double[] mean = data.mean(trainSplits);
-    BlockSet train = data.blocks("train", trainSplits, mean);
-    BlockSet val = data.blocks("val", data.valSplits(trainSize, 200), mean);
+    double[] mean = data.stats(trainSplits)[0];
+    BlockSet train = data.blocks("train", trainSplits, mean, null);
+    BlockSet val = data.blocks("val", data.valSplits(trainSize, 200), mean, null);
     int d = train.d();
     res.put("memory", memory(train));
 
@@ -149,7 +149,8 @@ public final class Bench {
     TrainConfig c = base;
     return new TrainConfig(c.data(), c.dataMd5(), c.cacheDir(), c.out(), c.master(), c.precision(), h,
         1e-4, c.reg(), b, iterations, 0, c.lrDecay(), c.initStd(), c.seed(), c.partitions(), trainSize, 200,
-        c.testSize(), c.aggDepth(), 1_000_000, 200, c.checkpointDir(), c.checkpointEvery(), c.checkpointKeep());
+        c.testSize(), c.aggDepth(), 1_000_000, 200, c.checkpointDir(), c.checkpointEvery(), c.checkpointKeep(),
+        "sgd", c.momentum(), c.beta1(), c.beta2(), c.epsilon(), "std", false, "step", 0);
   }
 
   static PrintStream silent() {

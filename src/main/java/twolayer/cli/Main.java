@@ -100,10 +100,11 @@ public final class Main {
       long t0 = System.nanoTime();
       CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
       List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
-      double[] mean = data.mean(trainSplits);
-      BlockSet train = data.blocks("train", trainSplits, mean);
-      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean);
-      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean);
+      double[][] stats = data.stats(trainSplits);
+      double[] mean = stats[0], std = cfg.standardize() ? stats[1] : null;
+      BlockSet train = data.blocks("train", trainSplits, mean, std);
+      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
+      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s%n",
           data.dataset().folder, train.n(), val.n(), test.n(), train.d(), data.dataset().numClasses(),
@@ -121,11 +122,11 @@ public final class Main {
         }
       }
       Trainer.Result r = new Trainer(sc, cfg, out)
-          .withCheckpoints(checkpoints, new LinkedHashMap<>(settings.all()), mean, resume)
+          .withCheckpoints(checkpoints, new LinkedHashMap<>(settings.all()), mean, std, resume)
           .train(train, val, data.dataset().numClasses());
       sc.setJobDescription("evaluate: test set");
       EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.single()), cfg.aggDepth());
-      new ModelFile(r.shape(), r.weights(), mean).save(outDir.resolve("model.npz"));
+      new ModelFile(r.shape(), r.weights(), mean, std).save(outDir.resolve("model.npz"));
 
       Map<String, Object> config = new LinkedHashMap<>(settings.all());
       config.put("partitions_effective", train.counts().length);
@@ -181,7 +182,7 @@ public final class Main {
         case "val" -> data.valSplits(cfg.trainSize(), cfg.valSize());
         default -> data.testSplits(cfg.testSize());
       };
-      BlockSet set = data.blocks(split, splits, model.mean());
+      BlockSet set = data.blocks(split, splits, model.mean(), model.std());
       if (model.shape().c() != data.dataset().numClasses()) {
         throw new UserError(settings.text("model") + ": the model has " + model.shape().c()
             + " classes, the data " + data.dataset().numClasses());

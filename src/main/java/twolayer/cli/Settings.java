@@ -137,7 +137,11 @@ public final class Settings {
         fraction("lr-decay"), positive("init-std"), longValue("seed"), intAtLeast("partitions", 0),
         intAtLeast("train-size", 1), intAtLeast("val-size", 1), intAtLeast("test-size", 1),
         intAtLeast("agg-depth", 1), intAtLeast("log-every", 1), intAtLeast("train-eval-size", 1),
-        text("checkpoint-dir"), intAtLeast("checkpoint-every", 0), intAtLeast("checkpoint-keep", 1));
+        text("checkpoint-dir"), intAtLeast("checkpoint-every", 0), intAtLeast("checkpoint-keep", 1),
+        oneOf("update-rule", "sgd", "momentum", "nesterov", "adam"), below1("momentum"), below1("beta1"),
+        below1("beta2"), positive("epsilon"), oneOf("init", "std", "he"),
+        Boolean.parseBoolean(oneOf("standardize", "true", "false")), oneOf("schedule", "step", "cosine"),
+        intAtLeast("early-stopping", 0));
     if (c.data().isEmpty()) {
       throw new UserError("data: no place given; pass --data FOLDER|ARCHIVE|URL");
     }
@@ -190,6 +194,14 @@ public final class Settings {
     double d = number(key);
     if (d < 0) {
       throw new UserError(key + ": " + text(key) + " must be 0 or more");
+    }
+    return d;
+  }
+
+  double below1(String key) {
+    double d = number(key);
+    if (d < 0 || d >= 1) {
+      throw new UserError(key + ": " + text(key) + " must be in [0, 1)");
     }
     return d;
   }

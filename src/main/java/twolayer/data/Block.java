@@ -28,8 +28,11 @@ public final class Block implements Serializable {
     this.error = error;
   }
 
-  /** Centres raw records ({@code n × (1 + D)} bytes: label, then D pixels) on {@code mean} (D). */
-  public static Block of(RecordSplit split, RawRecords raw, double[] mean) {
+  /**
+   * Centres raw records ({@code n × (1 + D)} bytes: label, then D pixels) on {@code mean} (D) and, when
+   * {@code std} is not null, divides each feature by its training standard deviation.
+   */
+  public static Block of(RecordSplit split, RawRecords raw, double[] mean, double[] std) {
     if (raw.error() != null) {
       return new Block(split.partition(), split.start(), 0, mean.length, null, null, raw.error());
     }
@@ -40,7 +43,8 @@ public final class Block implements Serializable {
     for (int i = 0; i < n; i++) {
       y[i] = b[i * rec] & 0xFF;
       for (int j = 0; j < d; j++) {
-        x[i * d + j] = (float) ((b[i * rec + 1 + j] & 0xFF) - mean[j]);
+        double v = (b[i * rec + 1 + j] & 0xFF) - mean[j];
+        x[i * d + j] = (float) (std == null ? v : v / std[j]);
       }
     }
     return new Block(split.partition(), split.start(), n, d, x, y, null);

@@ -19,10 +19,10 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
    * and checks every block was read; a bad file ends in a {@link UserError} naming it.
    */
   public static BlockSet cache(JavaSparkContext sc, String name, List<RecordSplit> splits, double[] mean,
-      int numClasses, Broadcast<HadoopConf> conf) {
+      double[] std, int numClasses, Broadcast<HadoopConf> conf) {
     int recordBytes = mean.length + 1;
     JavaRDD<Block> rdd = sc.parallelize(splits, splits.size())
-        .map(s -> Block.of(s, CifarDataset.read(s, recordBytes, numClasses, conf.value().get()), mean))
+        .map(s -> Block.of(s, CifarDataset.read(s, recordBytes, numClasses, conf.value().get()), mean, std))
         .setName(name + " blocks")
         .persist(StorageLevel.MEMORY_ONLY());
     List<String> errors = rdd.filter(b -> b.error != null).map(b -> b.error).collect();
@@ -34,8 +34,8 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
     return new BlockSet(name, rdd, mean.length, counts, java.util.Arrays.stream(counts).sum());
   }
 
-  /** Mean image (D) of the records of {@code splits}, summed on the executors. */
-  public static double[] mean(JavaSparkContext sc, List<RecordSplit> splits, int d, int numClasses,
+  /** Mean image and per-feature standard deviation (each D) of the records of {@code splits}, summed on the executors. */
+  public static double[][] stats(JavaSparkContext sc, List<RecordSplit> splits, int d, int numClasses,
       Broadcast<HadoopConf> conf) {
     PixelSum total = sc.parallelize(splits, splits.size())
         .map(s -> PixelSum.of(CifarDataset.read(s, d + 1, numClasses, conf.value().get()), d))
@@ -43,45 +43,52 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
     if (total.error != null) {
       throw new UserError(total.error);
     }
-    double[] mean = new double[d];
+    double[] mean = new double[d], std = new double[d];
     for (int j = 0; j < d; j++) {
       mean[j] = (double) total.sums[j] / total.n;
+      double var = (double) total.squares[j] / total.n - mean[j] * mean[j];
+      std[j] = Math.sqrt(Math.max(var, 0)) + 1e-8; // a constant pixel must not divide by zero
     }
-    return mean;
+    return new double[][] {mean, std};
   }
 
   public void unpersist() {
     rdd.unpersist(false);
   }
 
-  /** Per-pixel sums of raw records; exact in long arithmetic, so the mean is independent of partitioning. */
+  /** Per-pixel sums and sums of squares; exact in long arithmetic, so they are independent of partitioning. */
   static final class PixelSum implements Serializable {
     final long[] sums;
+    final long[] squares;
     long n;
     String error;
 
-    private PixelSum(long[] sums, long n, String error) {
+    private PixelSum(long[] sums, long[] squares, long n, String error) {
       this.sums = sums;
+      this.squares = squares;
       this.n = n;
       this.error = error;
     }
 
     static PixelSum of(RawRecords raw, int d) {
-      long[] sums = new long[d];
+      long[] sums = new long[d], squares = new long[d];
       if (raw.error() == null) {
         byte[] b = raw.bytes();
         for (int i = 0; i < raw.n(); i++) {
           for (int j = 0; j < d; j++) {
-            sums[j] += b[i * (d + 1) + 1 + j] & 0xFF;
+            int v = b[i * (d + 1) + 1 + j] & 0xFF;
+            sums[j] += v;
+            squares[j] += v * v;
           }
         }
       }
-      return new PixelSum(sums, raw.n(), raw.error());
+      return new PixelSum(sums, squares, raw.n(), raw.error());
     }
 
     PixelSum merge(PixelSum o) {
       for (int j = 0; j < sums.length; j++) {
         sums[j] += o.sums[j];
+        squares[j] += o.squares[j];
       }
       n += o.n;
       error = error != null ? error : o.error;

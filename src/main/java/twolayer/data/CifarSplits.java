@@ -57,20 +57,20 @@ public final class CifarSplits {
     return CifarDataset.splits(dataset.testFiles, 0, testSize, partitions);
   }
 
-  /** The mean image (D) of the given records. */
-  public double[] mean(List<RecordSplit> splits) {
+  /** The mean image and the per-feature standard deviation (each D) of the given records. */
+  public double[][] stats(List<RecordSplit> splits) {
     sc.setJobDescription("data: mean training image");
-    return BlockSet.mean(sc, splits, dataset.d, dataset.numClasses(), conf);
+    return BlockSet.stats(sc, splits, dataset.d, dataset.numClasses(), conf);
   }
 
-  /** Reads, centres on {@code mean} and caches the given records. */
-  public BlockSet blocks(String name, List<RecordSplit> splits, double[] mean) {
+  /** Reads, centres on {@code mean}, divides by {@code std} (when not null) and caches the given records. */
+  public BlockSet blocks(String name, List<RecordSplit> splits, double[] mean, double[] std) {
     if (mean.length != dataset.d) {
       throw new UserError("model: its mean image has " + mean.length + " values, but the data has D="
           + dataset.d + " features per example");
     }
     sc.setJobDescription("data: cache " + name + " blocks");
-    return BlockSet.cache(sc, name, splits, mean, dataset.numClasses(), conf);
+    return BlockSet.cache(sc, name, splits, mean, std, dataset.numClasses(), conf);
   }
 
   private void checkSizes(int trainSize, int valSize) {

@@ -10,9 +10,15 @@ import twolayer.model.Shape;
 
 /**
  * A trained model as a NumPy {@code .npz}: CS231n's {@code params} ({@code W1} D×H, {@code b1} H,
- * {@code W2} H×C, {@code b2} C) plus {@code mean} (D), the image subtracted from every input.
+ * {@code W2} H×C, {@code b2} C) plus {@code mean} (D), the image subtracted from every input, and, for a
+ * model trained on standardised inputs, {@code std} (D), each feature's divisor after the subtraction.
  */
-public record ModelFile(Shape shape, double[] weights, double[] mean) {
+public record ModelFile(Shape shape, double[] weights, double[] mean, double[] std) {
+
+  /** A model that only subtracts the mean image. */
+  public ModelFile(Shape shape, double[] weights, double[] mean) {
+    this(shape, weights, mean, null);
+  }
 
   /** Writes the model atomically (temporary file, then rename): never half a model at {@code file}. */
   public void save(Path file) {
@@ -23,6 +29,9 @@ public record ModelFile(Shape shape, double[] weights, double[] mean) {
     arrays.put("W2", new Npz.Array(new int[] {s.h(), s.c()}, Arrays.copyOfRange(weights, s.w2(), s.b2())));
     arrays.put("b2", new Npz.Array(new int[] {s.c()}, Arrays.copyOfRange(weights, s.b2(), s.size())));
     arrays.put("mean", new Npz.Array(new int[] {s.d()}, mean.clone()));
+    if (std != null) {
+      arrays.put("std", new Npz.Array(new int[] {s.d()}, std.clone()));
+    }
     try {
       Npz.write(file, arrays);
     } catch (IOException e) {
@@ -66,7 +75,17 @@ public record ModelFile(Shape shape, double[] weights, double[] mean) {
         throw new UserError(file + ": the mean image holds NaN or infinite values");
       }
     }
-    return new ModelFile(s, w, mean);
+    double[] std = null;
+    if (a.containsKey("std")) {
+      expect(file, "std", a.get("std").shape(), d);
+      std = a.get("std").data();
+      for (double v : std) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+          throw new UserError(file + ": the standard deviations (std) must be positive and finite");
+        }
+      }
+    }
+    return new ModelFile(s, w, mean, std);
   }
 
   private static void expect(Path file, String name, int[] shape, int n) {

@@ -129,6 +129,18 @@ public final class TwoLayerNet {
     return w;
   }
 
+  /** He initialisation: weights {@code √(2/fan_in)·N(0,1)} (fan_in D for W1, H for W2), biases zero. */
+  public static double[] heWeights(Shape s, long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    double[] w = new double[s.size()];
+    for (int i = 0; i < w.length; i++) {
+      if (s.isWeight(i)) {
+        w[i] = Math.sqrt(2.0 / (i < s.b1() ? s.d() : s.h())) * rnd.nextGaussian();
+      }
+    }
+    return w;
+  }
+
   /** Index of the largest of {@code z[off..off+c)}. */
   public static int argmax(double[] z, int off, int c) {
     int best = 0;

@@ -1,11 +1,37 @@
 package twolayer.optim;
 
+import java.util.Map;
+
 /**
  * An update rule {@code (w, dw, lr) → w}, applied on the driver once per iteration to the flat
- * parameter array (see {@link twolayer.model.Shape}). Rules with state (momentum, Adam) keep it
- * inside, on the driver.
+ * parameter array (see {@link twolayer.model.Shape}), after the mean gradient (regularisation
+ * included) is known. Rules with state (velocity, moments) keep it here, on the driver, and hand it to
+ * checkpoints through {@link #state()} / {@link #restore}.
  */
 public interface Updater {
-  /** Updates {@code w} in place from the mean gradient {@code g} (regularisation included). */
+  /** Updates {@code w} in place from the mean gradient {@code g}. */
   void update(double[] w, double[] g, double learningRate);
+
+  /** The rule's state as named arrays (a copy of nothing for plain SGD). */
+  default Map<String, double[]> state() {
+    return Map.of();
+  }
+
+  /** Puts back a state saved by {@link #state()}. */
+  default void restore(Map<String, double[]> state) {}
+
+  /**
+   * The rule named by {@code update-rule}.
+   *
+   * @param momentum μ for momentum and Nesterov; @param beta1 @param beta2 @param eps Adam's
+   */
+  static Updater of(String name, int size, double momentum, double beta1, double beta2, double eps) {
+    return switch (name) {
+      case "sgd" -> new Sgd();
+      case "momentum" -> new Momentum(size, momentum, false);
+      case "nesterov" -> new Momentum(size, momentum, true);
+      case "adam" -> new Adam(size, beta1, beta2, eps);
+      default -> throw new IllegalArgumentException("unknown update rule " + name);
+    };
+  }
 }

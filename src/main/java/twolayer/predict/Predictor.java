@@ -113,9 +113,9 @@ public final class Predictor {
 
   Prediction one(String input, int label, double[] raw) {
     Shape s = model.shape();
-    double[] mean = model.mean();
+    double[] mean = model.mean(), std = model.std();
     for (int j = 0; j < raw.length; j++) {
-      raw[j] -= mean[j];
+      raw[j] = std == null ? raw[j] - mean[j] : (raw[j] - mean[j]) / std[j];
     }
     double[] z = TwoLayerNet.scores(s, model.weights(), raw, 0, 1, ws);
     double[] p = java.util.Arrays.copyOf(z, s.c());

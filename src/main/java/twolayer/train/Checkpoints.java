@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.Path;
 import twolayer.UserError;
 import twolayer.io.JsonFiles;
 import twolayer.io.ModelFile;
+import twolayer.io.Npz;
 import twolayer.model.Shape;
 
 /**
@@ -37,7 +38,7 @@ public final class Checkpoints {
 
   /** A saved state: weights and mean as a model, the iterations done, the learning rate, the history. */
   public record State(ModelFile model, int iteration, double learningRate, List<Map<String, Object>> history,
-      Map<String, Object> config, String location) {}
+      Map<String, Object> config, Map<String, double[]> optimizer, String location) {}
 
   public Checkpoints(String dir, int keep, Configuration conf) {
     this.dir = new Path(dir);
@@ -59,10 +60,16 @@ public final class Checkpoints {
       local = Files.createTempFile("checkpoint", ".npz");
       s.model().save(local);
       fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(local.toUri()), new Path(tmp, "model.npz"));
+      if (!s.optimizer().isEmpty()) {
+        LinkedHashMap<String, Npz.Array> arrays = new LinkedHashMap<>();
+        s.optimizer().forEach((k, v) -> arrays.put(k, new Npz.Array(new int[] {v.length}, v)));
+        Npz.write(local, arrays);
+        fs.copyFromLocalFile(true, true, new org.apache.hadoop.fs.Path(local.toUri()), new Path(tmp, "optimizer.npz"));
+      }
       Map<String, Object> state = new LinkedHashMap<>();
       state.put("iteration", s.iteration());
       state.put("learning_rate", s.learningRate());
-      state.put("update_rule", "sgd");
+      state.put("update_rule", s.config().get("update-rule"));
       state.put("config", s.config());
       state.put("history", s.history());
       try (OutputStream out = fs.create(new Path(tmp, "state.json"), true)) {
@@ -106,9 +113,15 @@ public final class Checkpoints {
       try (InputStream in = fs.open(new Path(p, "state.json"))) {
         state = JSON.readValue(in, Map.class);
       }
+      Map<String, double[]> optimizer = new LinkedHashMap<>();
+      if (fs.exists(new Path(p, "optimizer.npz"))) {
+        fs.copyToLocalFile(false, new Path(p, "optimizer.npz"), new org.apache.hadoop.fs.Path(local.toUri()), true);
+        Npz.read(local).forEach((k, v) -> optimizer.put(k, v.data()));
+      }
       return new State(model, ((Number) state.get("iteration")).intValue(),
           ((Number) state.get("learning_rate")).doubleValue(),
-          (List<Map<String, Object>>) state.get("history"), (Map<String, Object>) state.get("config"), p.toString());
+          (List<Map<String, Object>>) state.get("history"), (Map<String, Object>) state.get("config"), optimizer,
+          p.toString());
     } finally {
       Files.deleteIfExists(local);
     }
@@ -138,7 +151,8 @@ public final class Checkpoints {
   /** Checks that a checkpoint belongs to this run: the settings that shape the math must agree. */
   public static void checkCompatible(State s, Map<String, String> now, Shape shape) {
     for (String key : List.of("hidden-size", "precision", "batch-size", "seed", "train-size", "reg",
-        "learning-rate", "lr-decay", "init-std", "partitions")) {
+        "learning-rate", "lr-decay", "init-std", "partitions", "update-rule", "momentum", "beta1", "beta2",
+        "epsilon", "init", "standardize", "schedule")) {
       Object then = s.config().get(key);
       if (then != null && !String.valueOf(then).equals(now.get(key))) {
         throw new UserError("--resume: " + s.location() + " was written with " + key + "=" + then

@@ -34,7 +34,16 @@ public record TrainConfig(
     int trainEvalSize,
     String checkpointDir,
     int checkpointEvery,
-    int checkpointKeep) {
+    int checkpointKeep,
+    String updateRule,
+    double momentum,
+    double beta1,
+    double beta2,
+    double epsilon,
+    String init,
+    boolean standardize,
+    String schedule,
+    int earlyStopping) {
 
   /** True for float32 kernels (the default), false for float64. */
   public boolean single() {

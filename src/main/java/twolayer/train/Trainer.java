@@ -15,7 +15,6 @@ import twolayer.io.ModelFile;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
-import twolayer.optim.Sgd;
 import twolayer.optim.Updater;
 
 /**
@@ -30,6 +29,7 @@ public final class Trainer {
   private Checkpoints checkpoints;
   private Map<String, Object> settings;
   private double[] mean;
+  private double[] std;
   private Checkpoints.State resumeFrom;
 
   public Trainer(JavaSparkContext sc, TrainConfig cfg, PrintStream log) {
@@ -43,10 +43,11 @@ public final class Trainer {
    * every {@code checkpoint-every} iterations, and continues from {@code resumeFrom} when it is not null.
    */
   public Trainer withCheckpoints(Checkpoints checkpoints, Map<String, Object> settings, double[] mean,
-      Checkpoints.State resumeFrom) {
+      double[] std, Checkpoints.State resumeFrom) {
     this.checkpoints = checkpoints;
     this.settings = settings;
     this.mean = mean;
+    this.std = std;
     this.resumeFrom = resumeFrom;
     return this;
   }
@@ -60,8 +61,15 @@ public final class Trainer {
   public Result train(BlockSet train, BlockSet val, int numClasses) {
     Shape s = new Shape(train.d(), cfg.hiddenSize(), numClasses);
     double[] w = resumeFrom != null ? resumeFrom.model().weights().clone()
+        : cfg.init().equals("he") ? TwoLayerNet.heWeights(s, cfg.seed())
         : TwoLayerNet.initialWeights(s, cfg.initStd(), cfg.seed());
-    Updater updater = new Sgd();
+    Updater updater = Updater.of(cfg.updateRule(), s.size(), cfg.momentum(), cfg.beta1(), cfg.beta2(), cfg.epsilon());
+    if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
+      updater.restore(resumeFrom.optimizer());
+    }
+    double bestVal = -1;
+    double[] best = null;
+    int bestIteration = 0, sinceBest = 0;
     BatchSampler sampler = new BatchSampler(train.counts(), cfg.batchSize(), cfg.seed());
     long[] trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
     int perEpoch = cfg.iterationsPerEpoch(), total = cfg.totalIterations();
@@ -79,6 +87,9 @@ public final class Trainer {
 
     for (int it = first; it < total; it++) {
       int epoch = it / perEpoch, t = it % perEpoch;
+      if (cfg.schedule().equals("cosine")) {
+        lr = cfg.learningRate() * 0.5 * (1 + Math.cos(Math.PI * it / total));
+      }
       sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1) + "/" + total);
       long t0 = System.nanoTime();
       Broadcast<Step> step = sc.broadcast(new Step(Weights.of(s, w, cfg.single()), sampler.rows(epoch, t)));
@@ -128,8 +139,16 @@ public final class Trainer {
         h.put("val_accuracy", valAcc);
         log.printf("epoch %d done (iteration %d): loss %.6f  train accuracy %.4f  val accuracy %.4f  lr %.3e%n",
             epoch + 1, it + 1, loss, trainAcc, valAcc, lr);
-        if (t == perEpoch - 1) {
+        if (t == perEpoch - 1 && cfg.schedule().equals("step")) {
           lr *= cfg.lrDecay();
+        }
+        if (valAcc > bestVal) {
+          bestVal = valAcc;
+          bestIteration = it + 1;
+          sinceBest = 0;
+          best = cfg.earlyStopping() > 0 ? w.clone() : null;
+        } else {
+          sinceBest++;
         }
         long e1 = System.nanoTime();
         evalSeconds += (e1 - e0) / 1e9;
@@ -141,10 +160,22 @@ public final class Trainer {
         if (!allFinite(w)) {
           throw new Diverged(it + 1, Double.NaN, lr); // never let a bad state replace a good checkpoint
         }
-        checkpoints.save(new Checkpoints.State(new ModelFile(s, w, mean), it + 1, lr, history, settings, null));
+        checkpoints.save(new Checkpoints.State(new ModelFile(s, w, mean, std), it + 1, lr, history, settings,
+            updater.state(), null));
         windowStart += System.nanoTime() - c0;
         evalSeconds += (System.nanoTime() - c0) / 1e9;
       }
+      if (cfg.earlyStopping() > 0 && sinceBest >= cfg.earlyStopping()) {
+        log.printf("early stopping at iteration %d: no better validation accuracy for %d epochs; keeping the"
+            + " model of iteration %d (val accuracy %.4f)%n", it + 1, sinceBest, bestIteration, bestVal);
+        total = it + 1;
+        break;
+      }
+    }
+    if (best != null && bestVal > valAcc) {
+      System.arraycopy(best, 0, w, 0, w.length); // early stopping keeps the best model seen
+      valAcc = bestVal;
+      trainAcc = Evaluation.of(train, Weights.of(s, w, cfg.single()), cfg.aggDepth(), trainSample).accuracy();
     }
     double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - evalSeconds;
     int ran = Math.max(1, total - first);

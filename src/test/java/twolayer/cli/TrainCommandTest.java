@@ -157,6 +157,39 @@ class TrainCommandTest {
   }
 
   @Test
+  void momentumHeStandardisedRunResumesToTheSameModelAndEvaluatesWithItsStd() throws Exception {
+    String data = TestData.cifarFolder();
+    List<String> base = List.of("--master", "local[2]", "--data", data, "--train-size", "2000", "--val-size", "200",
+        "--test-size", "500", "--hidden-size", "30", "--batch-size", "100", "--update-rule", "momentum",
+        "--learning-rate", "1e-3", "--init", "he", "--standardize", "true", "--checkpoint-every", "10");
+    Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
+    assertEquals(0, run(concat(List.of("train", "--iterations", "40", "--out", straight.toString()), base)).code());
+    assertEquals(0, run(concat(List.of("train", "--iterations", "20", "--out", resumed.toString()), base)).code());
+    Run r = run(concat(List.of("train", "--iterations", "40", "--out", resumed.toString(), "--resume"), base));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("resuming from") && r.out().contains("ckpt-00000020"), r.out());
+    double[] a = twolayer.io.ModelFile.load(straight.resolve("model.npz")).weights();
+    double[] b = twolayer.io.ModelFile.load(resumed.resolve("model.npz")).weights();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0.0, "momentum state restored exactly");
+    assertTrue(twolayer.io.ModelFile.load(straight.resolve("model.npz")).std() != null, "std stored in the model");
+    JsonNode m = new ObjectMapper().readTree(straight.resolve("metrics.json").toFile());
+    Run e = run("evaluate", "--model", straight.resolve("model.npz").toString(), "--master", "local[2]", "--data", data,
+        "--test-size", "500", "--json");
+    assertEquals(m.get("final").get("test_accuracy").asDouble(),
+        new ObjectMapper().readTree(e.out()).get("accuracy").asDouble(), 0.0);
+  }
+
+  static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  static Run run(List<String> args) {
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
   void labelAboveNineStopsTheRunWithOneLineNamingTheFile() throws Exception {
     Path dir = TestData.tinyCifar(tmp.resolve("bad"), 30, CifarDataset.CIFAR_D, 3);
     try (RandomAccessFile f = new RandomAccessFile(dir.resolve("data_batch_4.bin").toFile(), "rw")) {

@@ -1,0 +1,47 @@
+package twolayer.optim;
+
+import java.util.Map;
+
+/**
+ * Adam (Kingma and Ba 2015): {@code m ← β1·m + (1−β1)·dw; v ← β2·v + (1−β2)·dw²; t ← t + 1;
+ * w ← w − lr·(m / (1−β1ᵗ)) / (√(v / (1−β2ᵗ)) + ε)}.
+ */
+public final class Adam implements Updater {
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private double[] m;
+  private double[] v;
+  private long t;
+
+  public Adam(int size, double beta1, double beta2, double eps) {
+    this.m = new double[size];
+    this.v = new double[size];
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+  }
+
+  @Override
+  public void update(double[] w, double[] g, double lr) {
+    t++;
+    double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+    for (int i = 0; i < w.length; i++) {
+      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+      w[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);
+    }
+  }
+
+  @Override
+  public Map<String, double[]> state() {
+    return Map.of("m", m.clone(), "v", v.clone(), "t", new double[] {t});
+  }
+
+  @Override
+  public void restore(Map<String, double[]> state) {
+    m = state.get("m").clone();
+    v = state.get("v").clone();
+    t = (long) state.get("t")[0];
+  }
+}
