@@ -59,7 +59,7 @@ public final class Main {
     try {
       switch (args.length == 0 ? "" : args[0]) {
         case "train":
-          train(Settings.parse(rest, Set.of(), Set.of("verbose", "resume")), out);
+          train(Settings.parse(rest, Set.of(), Set.of("verbose", "resume", "overwrite")), out);
           return 0;
         case "evaluate":
           evaluate(Settings.parse(rest, Set.of("model", "split"), Set.of("json", "verbose")), out);
@@ -94,7 +94,18 @@ public final class Main {
 
   static void train(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
+    if (settings.explicit("iterations") && settings.explicit("epochs")) {
+      throw new UserError("--iterations and --epochs conflict: give one (epochs, when above 0, wins)");
+    }
+    if (settings.flag("resume") && settings.flag("overwrite")) {
+      throw new UserError("--resume and --overwrite conflict: resume continues the run in " + cfg.out()
+          + ", overwrite starts it afresh");
+    }
     Path outDir = outputFolder(cfg.out());
+    if (!settings.flag("resume") && !settings.flag("overwrite") && Files.exists(outDir.resolve("metrics.json"))) {
+      throw new UserError("out: " + outDir + " already holds a run (metrics.json); pass --overwrite to replace it,"
+          + " --resume to continue it, or choose another --out");
+    }
     try (JavaSparkContext sc = spark("twolayer-spark train", cfg.master())) {
       out.println("config: " + settings.all());
       long t0 = System.nanoTime();
