@@ -3,7 +3,8 @@
 # (1 core each) bound to 127.0.0.1, started from the project's own Spark jars.
 #   scripts/cluster.sh start|stop|status
 # Environment: WORKERS (2), WORKER_MEMORY (3g), MASTER_PORT (7077), CLUSTER_DIR (target/cluster),
-# SPARK_AUTHENTICATE_SECRET (when set, the cluster requires spark.authenticate with this secret).
+# SPARK_AUTHENTICATE_SECRET (when set, the cluster requires spark.authenticate with this secret and
+# encrypts its RPC traffic, spark.network.crypto.enabled; SPARK_NETWORK_CRYPTO=false turns that off).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export SPARK_HOME="${CLUSTER_SPARK_HOME:-$HERE/target/spark-home}" SPARK_SCALA_VERSION=2.13
@@ -24,7 +25,9 @@ daemon() {
   local name="$1"; shift
   local opts=(-Xmx512m -Dlog4j2.configurationFile="file:$HERE/conf/log4j2.properties")
   if [ -n "${SPARK_AUTHENTICATE_SECRET:-}" ]; then
-    opts+=(-Dspark.authenticate=true -Dspark.authenticate.secret="$SPARK_AUTHENTICATE_SECRET")
+    # the REST submission server cannot authenticate: it must be off when the cluster requires a secret
+    opts+=(-Dspark.authenticate=true -Dspark.authenticate.secret="$SPARK_AUTHENTICATE_SECRET"
+      -Dspark.master.rest.enabled=false -Dspark.network.crypto.enabled="${SPARK_NETWORK_CRYPTO:-true}")
   fi
   SPARK_LOCAL_IP=127.0.0.1 nohup java "${opts[@]}" -cp "$SPARK_HOME/jars/*" "$@" > "$DIR/$name.log" 2>&1 &
   echo $! > "$DIR/$name.pid"
