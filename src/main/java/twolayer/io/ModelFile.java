@@ -12,8 +12,10 @@ import twolayer.model.Shape;
  * A trained model as a NumPy {@code .npz}: CS231n's {@code params} ({@code W1} D×H, {@code b1} H,
  * {@code W2} H×C, {@code b2} C) plus {@code mean} (D), the image subtracted from every input, and, for a
  * model trained on standardised inputs, {@code std} (D), each feature's divisor after the subtraction.
+ * Serializable only so Spark can ship a model to its executors inside a prediction task; files are
+ * read with {@link Npz}, never with Java serialisation.
  */
-public record ModelFile(Shape shape, double[] weights, double[] mean, double[] std) {
+public record ModelFile(Shape shape, double[] weights, double[] mean, double[] std) implements java.io.Serializable {
 
   /** A model that only subtracts the mean image. */
   public ModelFile(Shape shape, double[] weights, double[] mean) {

@@ -57,7 +57,10 @@ public final class Trainer {
       double trainAccuracy, double valAccuracy, double loopSeconds, double evalSeconds, long examples,
       Map<String, Double> iterationMillis) {}
 
-  /** Trains on {@code train} (C classes), measuring validation accuracy on {@code val} once per epoch. */
+  /**
+   * Trains on {@code train} (C classes), measuring validation accuracy on {@code val} once per epoch
+   * ({@code val} may be null: no validation, and no early stopping).
+   */
   public Result train(BlockSet train, BlockSet val, int numClasses) {
     Shape s = new Shape(train.d(), cfg.hiddenSize(), numClasses);
     double[] w = resumeFrom != null ? resumeFrom.model().weights().clone()
@@ -132,7 +135,7 @@ public final class Trainer {
         long e0 = System.nanoTime();
         Weights now = Weights.of(s, w, cfg.single());
         EvalSum trainEval = Evaluation.of(train, now, cfg.aggDepth(), trainSample);
-        EvalSum valEval = Evaluation.of(val, now, cfg.aggDepth());
+        EvalSum valEval = val != null ? Evaluation.of(val, now, cfg.aggDepth()) : new EvalSum();
         trainAcc = trainEval.accuracy();
         valAcc = valEval.accuracy();
         h.put("train_accuracy", trainAcc);
