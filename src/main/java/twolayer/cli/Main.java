@@ -67,6 +67,9 @@ public final class Main {
         case "predict":
           predict(Settings.parse(rest, Set.of("model", "top"), Set.of("verbose")), out);
           return 0;
+        case "compare-mlp":
+          compareMlp(Settings.parse(rest, Set.of("mlp-iterations"), Set.of("verbose")), out);
+          return 0;
         case "bench":
           bench(Settings.parse(rest, Set.of(), Set.of("quick", "verbose")), out);
           return 0;
@@ -272,6 +275,25 @@ public final class Main {
       JsonFiles.writeCsv(file, rows, new java.util.ArrayList<>(rows.get(0).keySet()));
     }
     out.println("wrote " + preds.size() + " predictions to " + file);
+  }
+
+  static void compareMlp(Settings settings, PrintStream out) {
+    TrainConfig cfg = settings.trainConfig();
+    Path outDir = outputFolder(cfg.out());
+    int mlpIterations = settings.has("mlp-iterations") ? settings.intAtLeast("mlp-iterations", 1) : 100;
+    try (JavaSparkContext sc = spark("twolayer-spark compare-mlp", cfg.master())) {
+      org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+          .getOrCreate();
+      twolayer.ml.TwoLayerNetClassifier ours = new twolayer.ml.TwoLayerNetClassifier().setHiddenSize(cfg.hiddenSize())
+          .setStepSize(cfg.learningRate()).setRegParam(cfg.reg()).setBatchSize(cfg.batchSize())
+          .setMaxIter(Math.max(1, cfg.epochs())).setLrDecay(cfg.lrDecay()).setInitStd(cfg.initStd())
+          .setSeed(cfg.seed()).setSolver(cfg.updateRule()).setMomentum(cfg.momentum()).setInit(cfg.init())
+          .setStandardize(cfg.standardize()).setPrecision(cfg.precision());
+      Map<String, Object> res = twolayer.ml.MlpComparison.run(spark, String.join(",", cfg.data()), cfg.trainSize(),
+          cfg.testSize(), cfg.hiddenSize(), ours, mlpIterations, out);
+      JsonFiles.write(outDir.resolve("compare-mlp.json"), res);
+      out.println("wrote " + outDir.resolve("compare-mlp.json"));
+    }
   }
 
   static void bench(Settings settings, PrintStream out) {
