@@ -34,32 +34,25 @@ public class TwoLayerNetClassificationModel
     }
   }
 
-  private static final ThreadLocal<String> CONSTRUCTING = new ThreadLocal<>();
   private final String uid;
   private final ModelFile model;
   private final transient Summary summary;
 
   TwoLayerNetClassificationModel(String uid, Shape shape, double[] weights, double[] mean, double[] std, Summary summary) {
-    this(stash(uid), shape, weights, mean, std, summary, true);
+    this(ConstructingUid.stash(uid), shape, weights, mean, std, summary, true);
   }
 
   private TwoLayerNetClassificationModel(String uid, Shape shape, double[] weights, double[] mean, double[] std,
       Summary summary, boolean stashed) {
     this.uid = uid;
-    CONSTRUCTING.remove();
+    ConstructingUid.clear();
     this.model = new ModelFile(shape, weights, mean, std);
     this.summary = summary;
   }
 
-  /** The Scala parents create their params (featuresCol, ...) before this class's fields are set. */
-  private static String stash(String uid) {
-    CONSTRUCTING.set(uid);
-    return uid;
-  }
-
   @Override
   public String uid() {
-    return uid != null ? uid : CONSTRUCTING.get();
+    return ConstructingUid.or(uid);
   }
 
   /** The network and its preprocessing, as {@code model.npz} holds them. */

@@ -31,8 +31,6 @@ public class TwoLayerNetClassifier
     extends ProbabilisticClassifier<Vector, TwoLayerNetClassifier, TwoLayerNetClassificationModel>
     implements MLWritable {
 
-  /** The uid while the Scala parents construct their params (they ask for it before our fields exist). */
-  private static final ThreadLocal<String> CONSTRUCTING = new ThreadLocal<>();
   private final String uid;
   public final IntParam hiddenSize;
   public final DoubleParam stepSize;
@@ -54,12 +52,12 @@ public class TwoLayerNetClassifier
   }
 
   public TwoLayerNetClassifier(String uid) {
-    this(stash(uid), true);
+    this(ConstructingUid.stash(uid), true);
   }
 
   private TwoLayerNetClassifier(String uid, boolean stashed) {
     this.uid = uid;
-    CONSTRUCTING.remove();
+    ConstructingUid.clear();
     hiddenSize = new IntParam(this, "hiddenSize", "hidden units H (> 0)", ParamValidators.gt(0));
     stepSize = new DoubleParam(this, "stepSize", "learning rate (> 0)", ParamValidators.gt(0));
     regParam = new DoubleParam(this, "regParam",
@@ -157,14 +155,9 @@ public class TwoLayerNetClassifier
     return aggregationDepth;
   }
 
-  private static String stash(String uid) {
-    CONSTRUCTING.set(uid);
-    return uid;
-  }
-
   @Override
   public String uid() {
-    return uid != null ? uid : CONSTRUCTING.get();
+    return ConstructingUid.or(uid);
   }
 
   public TwoLayerNetClassifier setHiddenSize(int v) {

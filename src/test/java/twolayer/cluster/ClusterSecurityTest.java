@@ -43,29 +43,15 @@ class ClusterSecurityTest {
   }
 
   static int cluster(String cmd) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "scripts/cluster.sh", cmd).inheritIO();
-    pb.environment().put("MASTER_PORT", PORT);
-    pb.environment().put("CLUSTER_DIR", DIR.toString());
-    pb.environment().put("WORKERS", "1");
-    pb.environment().put("WORKER_MEMORY", "1500m");
-    pb.environment().put("SPARK_AUTHENTICATE_SECRET", SECRET);
-    Process p = pb.start();
-    assertTrue(p.waitFor(3, TimeUnit.MINUTES));
-    return p.exitValue();
+    return LocalCluster.script(cmd, java.util.Map.of("MASTER_PORT", PORT, "CLUSTER_DIR", DIR.toString(),
+        "WORKERS", "1", "WORKER_MEMORY", "1500m", "SPARK_AUTHENTICATE_SECRET", SECRET));
   }
 
   static Process driver(Path out, List<String> sparkProps) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path")));
-    cmd.addAll(StandaloneClusterTest.ManagementOpens.list());
-    cmd.add("-Dspark.executor.extraClassPath=" + PROJECT.resolve("target/classes"));
-    cmd.add("-Dspark.executor.memory=1g");
-    cmd.add("-Dspark.driver.host=127.0.0.1");
-    cmd.addAll(sparkProps);
-    cmd.addAll(List.of("twolayer.cli.Main", "train", "--master", "spark://127.0.0.1:" + PORT, "--data", data,
-        "--out", out.toString(), "--train-size", "500", "--val-size", "100", "--test-size", "100",
-        "--hidden-size", "10", "--batch-size", "50", "--iterations", "10"));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return new ProcessBuilder(LocalCluster.driver(sparkProps, List.of("train", "--master",
+        "spark://127.0.0.1:" + PORT, "--data", data, "--out", out.toString(), "--train-size", "500",
+        "--val-size", "100", "--test-size", "100", "--hidden-size", "10", "--batch-size", "50", "--iterations", "10")))
+        .redirectErrorStream(true).start();
   }
 
   @Test

@@ -62,13 +62,8 @@ class StandaloneClusterTest {
   }
 
   static int cluster(String cmd) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "scripts/cluster.sh", cmd).inheritIO();
-    pb.environment().put("MASTER_PORT", PORT);
-    pb.environment().put("CLUSTER_DIR", CLUSTER_DIR.toString());
-    pb.environment().put("WORKER_MEMORY", "1500m");
-    Process p = pb.start();
-    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "cluster.sh " + cmd + " hung");
-    return p.exitValue();
+    return LocalCluster.script(cmd, java.util.Map.of("MASTER_PORT", PORT, "CLUSTER_DIR", CLUSTER_DIR.toString(),
+        "WORKER_MEMORY", "1500m"));
   }
 
   /** The run every test compares with: small CIFAR subset, 2 partitions, a checkpoint every 10 iterations. */
@@ -145,13 +140,7 @@ class StandaloneClusterTest {
   @Test
   void resumesAfterTheDriverIsKilledAndSkipsDamagedCheckpoints() throws Exception {
     Path out = tmp.resolve("driver-kill");
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-cp", System.getProperty("java.class.path")));
-    cmd.addAll(ManagementOpens.list());
-    cmd.add("-Dspark.executor.extraClassPath=" + PROJECT.resolve("target/classes"));
-    cmd.add("-Dspark.executor.memory=1g");
-    cmd.add("-Dspark.driver.host=127.0.0.1");
-    cmd.add("twolayer.cli.Main");
-    cmd.addAll(args(MASTER, out));
+    List<String> cmd = LocalCluster.driver(List.of(), args(MASTER, out));
     Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     boolean killedAt35 = false;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
@@ -225,10 +214,6 @@ class StandaloneClusterTest {
     }
   }
 
-  static String javaBin() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   /** Calls back with each line written to it. */
   static final class LineWatcher extends OutputStream {
     private final java.util.function.Consumer<String> onLine;
@@ -247,16 +232,6 @@ class StandaloneClusterTest {
       } else {
         line.append((char) b);
       }
-    }
-  }
-
-  /** The --add-opens flags of this JVM (surefire's argLine), for the driver started as a subprocess. */
-  static final class ManagementOpens {
-    static List<String> list() {
-      return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-          .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-              || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
-          .toList();
     }
   }
 }
