@@ -40,6 +40,7 @@ public final class Main {
   static final String USAGE = "usage: submit.sh train [--conf FILE] [--KEY VALUE ...]\n"
       + "       submit.sh evaluate --model M.npz [--data PATH] [--split train|val|test] [--reg λ] [--json]\n"
       + "       submit.sh predict --model M.npz INPUT... [--out FILE.csv|FILE.json] [--top 3]\n"
+      + "       submit.sh search [--space conf/search.properties] [--trials N] [--minutes M] [--grid] [--KEY VALUE ...]\n"
       + "       submit.sh bench [--quick] [--KEY VALUE ...]\n"
       + "       submit.sh gradcheck";
 
@@ -66,6 +67,9 @@ public final class Main {
           return 0;
         case "predict":
           predict(Settings.parse(rest, Set.of("model", "top"), Set.of("verbose")), out);
+          return 0;
+        case "search":
+          search(rest, out);
           return 0;
         case "compare-mlp":
           compareMlp(Settings.parse(rest, Set.of("mlp-iterations"), Set.of("verbose")), out);
@@ -138,43 +142,53 @@ public final class Main {
       Trainer.Result r = new Trainer(sc, cfg, out)
           .withCheckpoints(checkpoints, new LinkedHashMap<>(settings.all()), mean, std, resume)
           .train(train, val, data.dataset().numClasses());
-      sc.setJobDescription("evaluate: test set");
-      EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.single()), cfg.aggDepth());
-      new ModelFile(r.shape(), r.weights(), mean, std).save(outDir.resolve("model.npz"));
-
-      Map<String, Object> config = new LinkedHashMap<>(settings.all());
-      config.put("partitions_effective", train.counts().length);
-      config.put("iterations_effective", cfg.totalIterations());
-      config.put("data_folder", data.dataset().folder);
-      Map<String, Object> fin = new LinkedHashMap<>();
-      fin.put("loss", r.loss());
-      fin.put("train_accuracy", r.trainAccuracy());
-      fin.put("val_accuracy", r.valAccuracy());
-      fin.put("test_accuracy", testEval.accuracy());
-      Map<String, Object> timing = new LinkedHashMap<>();
-      timing.put("total_seconds", secondsSinceJvmStart());
-      timing.put("examples_per_second", r.examples() / r.loopSeconds());
-      timing.put("train_loop_seconds", r.loopSeconds());
-      timing.put("eval_seconds", r.evalSeconds());
-      timing.put("load_seconds", loadSeconds);
-      timing.put("iteration_ms", r.iterationMillis());
-      Map<String, Object> metrics = new LinkedHashMap<>();
-      metrics.put("config", config);
-      metrics.put("history", r.history());
-      metrics.put("final", fin);
-      metrics.put("timing", timing);
-      metrics.put("environment", environment(sc));
-      metrics.put("class_names", data.dataset().classNames);
-      metrics.put("test_confusion", ClassMetrics.rows(testEval.confusion(), data.dataset().numClasses()));
-      JsonFiles.write(outDir.resolve("metrics.json"), metrics);
-      JsonFiles.writeCsv(outDir.resolve("history.csv"), r.history(),
-          List.of("iteration", "epoch", "loss", "learning_rate", "train_accuracy", "val_accuracy"));
-      Report.write(outDir);
+      EvalSum testEval = writeRun(outDir, sc, settings.all(), cfg, r, test, data, mean, std, loadSeconds);
       out.printf("final: loss %.6f  train accuracy %.4f  val accuracy %.4f  test accuracy %.4f  (%.0f examples/s, %.1f s in all)%n",
           r.loss(), r.trainAccuracy(), r.valAccuracy(), testEval.accuracy(), r.examples() / r.loopSeconds(),
           secondsSinceJvmStart());
       out.println("wrote " + outDir.resolve("model.npz") + ", metrics.json, history.csv and report.html");
     }
+  }
+
+  /**
+   * Evaluates a finished run on the test set and writes its results into {@code outDir}: model.npz,
+   * metrics.json, history.csv and report.html.
+   */
+  static EvalSum writeRun(Path outDir, JavaSparkContext sc, Map<String, String> settings, TrainConfig cfg,
+      Trainer.Result r, BlockSet test, CifarSplits data, double[] mean, double[] std, double loadSeconds) {
+    sc.setJobDescription("evaluate: test set");
+    EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.single()), cfg.aggDepth());
+    new ModelFile(r.shape(), r.weights(), mean, std).save(outDir.resolve("model.npz"));
+
+    Map<String, Object> config = new LinkedHashMap<>(settings);
+    config.put("partitions_effective", test.counts().length); // the same for every split
+    config.put("iterations_effective", cfg.totalIterations());
+    config.put("data_folder", data.dataset().folder);
+    Map<String, Object> fin = new LinkedHashMap<>();
+    fin.put("loss", r.loss());
+    fin.put("train_accuracy", r.trainAccuracy());
+    fin.put("val_accuracy", r.valAccuracy());
+    fin.put("test_accuracy", testEval.accuracy());
+    Map<String, Object> timing = new LinkedHashMap<>();
+    timing.put("total_seconds", secondsSinceJvmStart());
+    timing.put("examples_per_second", r.examples() / r.loopSeconds());
+    timing.put("train_loop_seconds", r.loopSeconds());
+    timing.put("eval_seconds", r.evalSeconds());
+    timing.put("load_seconds", loadSeconds);
+    timing.put("iteration_ms", r.iterationMillis());
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("config", config);
+    metrics.put("history", r.history());
+    metrics.put("final", fin);
+    metrics.put("timing", timing);
+    metrics.put("environment", environment(sc));
+    metrics.put("class_names", data.dataset().classNames);
+    metrics.put("test_confusion", ClassMetrics.rows(testEval.confusion(), data.dataset().numClasses()));
+    JsonFiles.write(outDir.resolve("metrics.json"), metrics);
+    JsonFiles.writeCsv(outDir.resolve("history.csv"), r.history(),
+        List.of("iteration", "epoch", "loss", "learning_rate", "train_accuracy", "val_accuracy"));
+    Report.write(outDir);
+    return testEval;
   }
 
   static void evaluate(Settings settings, PrintStream out) {
@@ -275,6 +289,121 @@ public final class Main {
       JsonFiles.writeCsv(file, rows, new java.util.ArrayList<>(rows.get(0).keySet()));
     }
     out.println("wrote " + preds.size() + " predictions to " + file);
+  }
+
+  /**
+   * Trials one after another on the same cached data; {@code OUT/trials.csv} grows after each, so an
+   * interrupted search resumes where it stopped; the best model so far (by validation accuracy) and its
+   * report are in {@code OUT/best/}.
+   */
+  static void search(List<String> args, PrintStream out) {
+    Set<String> extra = Set.of("space", "trials", "minutes");
+    Settings settings = Settings.parse(args, extra, Set.of("grid", "verbose"));
+    TrainConfig cfg = settings.trainConfig();
+    twolayer.search.SearchSpace space = twolayer.search.SearchSpace.read(
+        Path.of(settings.has("space") ? settings.text("space") : "conf/search.properties"));
+    for (String k : space.keys()) {
+      if (List.of("data", "train-size", "val-size", "test-size", "standardize", "partitions", "out").contains(k)) {
+        throw new UserError("search space: " + k + " shapes the data, which all trials share; set it with --" + k);
+      }
+    }
+    int budget = settings.has("trials") ? settings.intAtLeast("trials", 1) : 8;
+    double minutes = settings.has("minutes") ? settings.positive("minutes") : Double.POSITIVE_INFINITY;
+    List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.seed());
+    trials = trials.subList(0, Math.min(budget, trials.size()));
+    Path outDir = outputFolder(cfg.out());
+    Path csv = outDir.resolve("trials.csv");
+    List<Map<String, Object>> done = readTrials(csv);
+    List<String> columns = new java.util.ArrayList<>(List.of("trial"));
+    columns.addAll(space.keys());
+    columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "seconds"));
+    try (JavaSparkContext sc = spark("twolayer-spark search", cfg.master())) {
+      long t0 = System.nanoTime();
+      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
+      List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
+      double[][] stats = data.stats(trainSplits);
+      double[] mean = stats[0], std = cfg.standardize() ? stats[1] : null;
+      BlockSet train = data.blocks("train", trainSplits, mean, std);
+      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
+      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      double best = done.stream().mapToDouble(r -> Double.parseDouble(r.get("val_accuracy").toString())).max().orElse(-1);
+      out.printf("search: %d trials (%d already done in %s), data loaded in %.1f s%n", trials.size(), done.size(), csv,
+          loadSeconds);
+      long start = System.nanoTime();
+      for (int i = 0; i < trials.size(); i++) {
+        int index = i;
+        if (done.stream().anyMatch(r -> r.get("trial").toString().equals(String.valueOf(index)))) {
+          continue;
+        }
+        if ((System.nanoTime() - start) / 60e9 > minutes) {
+          out.println("search: the budget of " + minutes + " minutes is spent");
+          break;
+        }
+        List<String> trialArgs = new java.util.ArrayList<>(args);
+        trials.get(i).forEach((k, v) -> trialArgs.addAll(List.of("--" + k, v)));
+        Settings ts = Settings.parse(trialArgs, extra, Set.of("grid", "verbose"));
+        TrainConfig tc = ts.trainConfig();
+        sc.setJobGroup("search", "search trial " + i + ": " + trials.get(i), false);
+        long s0 = System.nanoTime();
+        Trainer.Result r;
+        try {
+          r = new Trainer(sc, tc, new PrintStream(java.io.OutputStream.nullOutputStream())).train(train, val,
+              data.dataset().numClasses());
+        } catch (Trainer.Diverged e) {
+          out.printf("trial %d %s: diverged (%s)%n", i, trials.get(i), e.getMessage());
+          r = null;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("trial", i);
+        row.putAll(trials.get(i));
+        row.put("val_accuracy", r == null ? 0.0 : r.valAccuracy());
+        row.put("train_accuracy", r == null ? 0.0 : r.trainAccuracy());
+        row.put("loss", r == null ? Double.NaN : r.loss());
+        row.put("seconds", (System.nanoTime() - s0) / 1e9);
+        out.printf("trial %d %s: val accuracy %.4f, train accuracy %.4f, %.0f s%n", i, trials.get(i),
+            row.get("val_accuracy"), row.get("train_accuracy"), row.get("seconds"));
+        if (r != null && r.valAccuracy() > best) {
+          best = r.valAccuracy();
+          Path bestDir = outputFolder(outDir.resolve("best").toString());
+          writeRun(bestDir, sc, ts.all(), tc, r, test, data, mean, std, loadSeconds);
+          out.printf("  new best: written to %s%n", bestDir);
+        }
+        done.add(row);
+        JsonFiles.writeCsv(csv, done, columns); // after every trial: an interrupted search resumes from here
+      }
+    }
+    done.sort((a, b) -> Double.compare(Double.parseDouble(b.get("val_accuracy").toString()),
+        Double.parseDouble(a.get("val_accuracy").toString())));
+    out.println("trials by validation accuracy:");
+    out.println(String.join("  ", columns));
+    for (Map<String, Object> r : done) {
+      out.println(columns.stream().map(c -> String.valueOf(r.get(c))).collect(java.util.stream.Collectors.joining("  ")));
+    }
+    JsonFiles.write(outDir.resolve("search.json"), done);
+  }
+
+  /** The rows of a trials.csv written by an earlier (interrupted) search; empty when there is none. */
+  static List<Map<String, Object>> readTrials(Path csv) {
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    if (!Files.exists(csv)) {
+      return rows;
+    }
+    try {
+      List<String> lines = Files.readAllLines(csv);
+      String[] head = lines.get(0).split(",");
+      for (String line : lines.subList(1, lines.size())) {
+        String[] cells = line.split(",", -1);
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < head.length && i < cells.length; i++) {
+          row.put(head[i], cells[i]);
+        }
+        rows.add(row);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(csv + ": cannot be read to resume the search (" + e.getMessage() + "); remove it to start afresh");
+    }
+    return rows;
   }
 
   static void compareMlp(Settings settings, PrintStream out) {

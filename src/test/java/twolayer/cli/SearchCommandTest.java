@@ -1,0 +1,44 @@
+package twolayer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import twolayer.TestData;
+
+/** ./submit.sh search on a CIFAR-10 subset: the table, the best model, and resuming after an interruption. */
+class SearchCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void searchesKeepsTheBestAndResumesWithoutRedoingFinishedTrials() throws Exception {
+    String data = TestData.cifarFolder();
+    Path space = Files.writeString(tmp.resolve("space.properties"),
+        "hidden-size=10,20\nlearning-rate=1e-4..3e-3 log\n");
+    Path out = tmp.resolve("search");
+    String[] args = {"search", "--space", space.toString(), "--trials", "3", "--master", "local[2]", "--data", data,
+        "--out", out.toString(), "--train-size", "1000", "--val-size", "200", "--test-size", "200",
+        "--batch-size", "100", "--iterations", "20"};
+    TrainCommandTest.Run first = TrainCommandTest.run(args);
+    assertEquals(0, first.code(), first.err());
+    List<String> rows = Files.readAllLines(out.resolve("trials.csv"));
+    assertEquals(4, rows.size(), rows.toString());
+    assertTrue(Files.exists(out.resolve("best/model.npz")) && Files.exists(out.resolve("best/report.html")));
+    assertTrue(first.out().contains("trials by validation accuracy:"), first.out());
+
+    // an interruption after two trials: the third row never got written
+    Files.write(out.resolve("trials.csv"), rows.subList(0, 3));
+    TrainCommandTest.Run again = TrainCommandTest.run(args);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("(2 already done"), again.out());
+    assertTrue(!again.out().contains("trial 0 {") && !again.out().contains("trial 1 {") && again.out().contains("trial 2 {"),
+        "only the missing trial ran:\n" + again.out());
+    List<String> after = Files.readAllLines(out.resolve("trials.csv"));
+    assertEquals(rows.subList(0, 3), after.subList(0, 3), "finished trials kept as they were");
+    assertEquals(rows.get(3).split(",")[1], after.get(3).split(",")[1], "the same trial 2 (settings from the seed)");
+  }
+}
