@@ -179,6 +179,28 @@ class TrainCommandTest {
         new ObjectMapper().readTree(e.out()).get("accuracy").asDouble(), 0.0);
   }
 
+  @Test
+  void cosineScheduleAndEarlyStopping() throws Exception {
+    String data = TestData.cifarFolder();
+    List<String> base = List.of("--master", "local[2]", "--data", data, "--train-size", "1000", "--val-size", "200",
+        "--test-size", "200", "--hidden-size", "10", "--batch-size", "100");
+    Path cos = tmp.resolve("cosine");
+    assertEquals(0, run(concat(List.of("train", "--epochs", "3", "--schedule", "cosine", "--learning-rate", "1e-3",
+        "--out", cos.toString()), base)).code());
+    JsonNode h = new ObjectMapper().readTree(cos.resolve("metrics.json").toFile()).get("history");
+    assertEquals(30, h.size());
+    for (int i = 0; i < 30; i++) {
+      assertEquals(1e-3 * 0.5 * (1 + Math.cos(Math.PI * i / 30)), h.get(i).get("learning_rate").asDouble(), 1e-15);
+    }
+    // a step too small to change any prediction: no epoch beats the first, so the second ends the run
+    Path early = tmp.resolve("early");
+    Run r = run(concat(List.of("train", "--epochs", "6", "--early-stopping", "1", "--learning-rate", "1e-12",
+        "--out", early.toString()), base));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("early stopping at iteration 20"), r.out());
+    assertEquals(20, new ObjectMapper().readTree(early.resolve("metrics.json").toFile()).get("history").size());
+  }
+
   static List<String> concat(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
