@@ -39,7 +39,7 @@ import twolayer.train.Trainer;
 public final class Main {
   static final String USAGE = "usage: submit.sh train [--conf FILE] [--KEY VALUE ...]\n"
       + "       submit.sh evaluate --model M.npz [--data PATH] [--split train|val|test] [--reg λ] [--json]\n"
-      + "       submit.sh predict --model M.npz INPUT... [--out FILE.csv|FILE.json] [--top 3]\n"
+      + "       submit.sh predict --model M.npz INPUT... [--out FILE.csv|FILE.json] [--top 3] [--spark-above N]\n"
       + "       submit.sh search [--space conf/search.properties] [--trials N] [--minutes M] [--grid] [--KEY VALUE ...]\n"
       + "       submit.sh bench [--quick] [--KEY VALUE ...]\n"
       + "       submit.sh gradcheck";
@@ -66,7 +66,7 @@ public final class Main {
           evaluate(Settings.parse(rest, Set.of("model", "split"), Set.of("json", "verbose")), out);
           return 0;
         case "predict":
-          predict(Settings.parse(rest, Set.of("model", "top"), Set.of("verbose")), out);
+          predict(Settings.parse(rest, Set.of("model", "top", "spark-above"), Set.of("verbose")), out);
           return 0;
         case "search":
           search(rest, out);
@@ -257,7 +257,19 @@ public final class Main {
     }
     List<String> names = model.shape().c() == CifarDataset.CIFAR10_CLASSES.size() ? CifarDataset.CIFAR10_CLASSES
         : java.util.stream.IntStream.range(0, model.shape().c()).mapToObj(String::valueOf).toList();
-    List<Predictor.Prediction> preds = new Predictor(model).predict(inputs);
+    long records = 0;
+    for (Path p : inputs) {
+      records += p.toString().endsWith(".bin") ? p.toFile().length() / (model.shape().d() + 1) : 0;
+    }
+    long sparkAbove = settings.has("spark-above") ? settings.longValue("spark-above") : 100_000;
+    List<Predictor.Prediction> preds;
+    if (records > sparkAbove && inputs.stream().allMatch(p -> p.toString().endsWith(".bin"))) {
+      try (JavaSparkContext sc = spark("twolayer-spark predict", settings.text("master"))) {
+        preds = Predictor.predictOnSpark(sc, model, inputs);
+      }
+    } else {
+      preds = new Predictor(model).predict(inputs);
+    }
     int k = Math.min(top, names.size());
     if (!settings.explicit("out")) {
       for (Predictor.Prediction p : preds) {

@@ -20,9 +20,9 @@ import twolayer.model.Workspace;
  * CIFAR-10 {@code .bin} records, or PNG/JPEG images. Images that are not 32×32 are scaled to 32×32 with
  * bilinear interpolation (Java2D, after drawing onto an RGB canvas, so transparency becomes black).
  */
-public final class Predictor {
+public final class Predictor implements java.io.Serializable {
   /** One input's prediction: where it came from, its label when the input has one (-1 otherwise), probabilities. */
-  public record Prediction(String input, int label, double[] probabilities) {
+  public record Prediction(String input, int label, double[] probabilities) implements java.io.Serializable {
     /** Class indices by decreasing probability. */
     public int[] ranking() {
       Integer[] idx = new Integer[probabilities.length];
@@ -35,7 +35,6 @@ public final class Predictor {
   }
 
   private final ModelFile model;
-  private final Workspace ws = new Workspace();
 
   public Predictor(ModelFile model) {
     this.model = model;
@@ -53,6 +52,50 @@ public final class Predictor {
       }
     }
     return out;
+  }
+
+  /**
+   * The same for {@code .bin} files too large for one process: their records are read and predicted
+   * on the executors, in order.
+   */
+  public static List<Prediction> predictOnSpark(org.apache.spark.api.java.JavaSparkContext sc, ModelFile model,
+      List<Path> binFiles) {
+    int rec = model.shape().d() + 1;
+    List<twolayer.data.CifarDataset.FileInfo> files = new ArrayList<>();
+    for (Path p : binFiles) {
+      long len;
+      try {
+        len = Files.size(p);
+      } catch (IOException e) {
+        throw new UserError(p + ": cannot be read (" + e.getMessage() + ")");
+      }
+      if (len == 0 || len % rec != 0) {
+        throw new UserError(p + ": length " + len + " is not a positive multiple of the record size " + rec);
+      }
+      files.add(new twolayer.data.CifarDataset.FileInfo(p.toAbsolutePath().toUri().toString(), len / rec));
+    }
+    long n = files.stream().mapToLong(twolayer.data.CifarDataset.FileInfo::records).sum();
+    List<twolayer.data.RecordSplit> splits = twolayer.data.CifarDataset.splits(files, 0, n, sc.defaultParallelism());
+    org.apache.spark.broadcast.Broadcast<Predictor> bp = sc.broadcast(new Predictor(model));
+    org.apache.spark.broadcast.Broadcast<twolayer.data.HadoopConf> conf =
+        sc.broadcast(new twolayer.data.HadoopConf(sc.hadoopConfiguration()));
+    sc.setJobDescription("predict: " + n + " records");
+    return sc.parallelize(splits, splits.size()).flatMap(s -> {
+      twolayer.data.RawRecords raw = twolayer.data.CifarDataset.read(s, rec, 256, conf.value().get());
+      List<Prediction> out = new ArrayList<>();
+      long k = 0;
+      for (twolayer.data.RecordSplit.Slice slice : s.slices()) {
+        String name = java.nio.file.Paths.get(java.net.URI.create(slice.file())).toString();
+        for (int i = 0; i < slice.count(); i++, k++) {
+          double[] x = new double[rec - 1];
+          for (int j = 0; j < x.length; j++) {
+            x[j] = raw.bytes()[(int) (k * rec) + 1 + j] & 0xFF;
+          }
+          out.add(bp.value().one(name + "#" + (slice.first() + i), raw.bytes()[(int) (k * rec)] & 0xFF, x));
+        }
+      }
+      return out.iterator();
+    }).collect();
   }
 
   List<Prediction> records(Path p) {
@@ -117,7 +160,7 @@ public final class Predictor {
     for (int j = 0; j < raw.length; j++) {
       raw[j] = std == null ? raw[j] - mean[j] : (raw[j] - mean[j]) / std[j];
     }
-    double[] z = TwoLayerNet.scores(s, model.weights(), raw, 0, 1, ws);
+    double[] z = TwoLayerNet.scores(s, model.weights(), raw, 0, 1, Workspace.get());
     double[] p = java.util.Arrays.copyOf(z, s.c());
     TwoLayerNet.softmaxInPlace(p, 0, s.c(), 0);
     return new Prediction(input, label, p);

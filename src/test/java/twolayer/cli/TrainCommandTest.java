@@ -129,6 +129,12 @@ class TrainCommandTest {
     }
     double numpyAccuracy = Double.parseDouble(pyOut.strip());
     assertEquals(numpyAccuracy, right / 10_000.0, 1e-12);
+    // large inputs go through Spark: the same predictions
+    Path sparkCsv = tmp.resolve("preds-spark.csv");
+    Run s = run("predict", "--model", model.toString(), folder.resolve("test_batch.bin").toString(), "--out",
+        sparkCsv.toString(), "--spark-above", "0", "--master", "local[2]");
+    assertEquals(0, s.code(), s.err());
+    assertEquals(ours, Files.readAllLines(sparkCsv));
   }
 
   /** Ten test records exported as PNG get the classes their records get. */
