@@ -1,0 +1,82 @@
+package twolayer.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import twolayer.UserError;
+import twolayer.data.CifarDataset;
+import twolayer.io.JsonFiles;
+import twolayer.io.ModelFile;
+import twolayer.predict.Predictor;
+
+/** {@code submit.sh predict}: top-k classes of .bin records or images with a saved model. */
+final class PredictCommand {
+  private PredictCommand() {}
+
+  static void run(Settings settings, PrintStream out) {
+    if (!settings.has("model")) {
+      throw new UserError("--model: the model to predict with is missing (--model OUT/model.npz)");
+    }
+    if (settings.positional().isEmpty()) {
+      throw new UserError("predict: no input given (CIFAR-10 .bin files or PNG/JPEG images)");
+    }
+    int top = settings.has("top") ? settings.intAtLeast("top", 1) : 3;
+    ModelFile model = ModelFile.load(Path.of(settings.text("model")));
+    List<Path> inputs = settings.positional().stream().map(Path::of).toList();
+    for (Path p : inputs) {
+      if (!Files.isRegularFile(p)) {
+        throw new UserError(p + ": no such file");
+      }
+    }
+    List<String> names = model.shape().c() == CifarDataset.CIFAR10_CLASSES.size() ? CifarDataset.CIFAR10_CLASSES
+        : java.util.stream.IntStream.range(0, model.shape().c()).mapToObj(String::valueOf).toList();
+    long records = 0;
+    for (Path p : inputs) {
+      records += p.toString().endsWith(".bin") ? p.toFile().length() / (model.shape().d() + 1) : 0;
+    }
+    long sparkAbove = settings.has("spark-above") ? settings.longValue("spark-above") : 100_000;
+    List<Predictor.Prediction> preds;
+    if (records > sparkAbove && inputs.stream().allMatch(p -> p.toString().endsWith(".bin"))) {
+      try (JavaSparkContext sc = Main.spark("twolayer-spark predict", settings.text("master"))) {
+        preds = Predictor.predictOnSpark(sc, model, inputs);
+      }
+    } else {
+      preds = new Predictor(model).predict(inputs);
+    }
+    int k = Math.min(top, names.size());
+    if (!settings.explicit("out")) {
+      for (Predictor.Prediction p : preds) {
+        StringBuilder b = new StringBuilder(p.input()).append(':');
+        int[] rank = p.ranking();
+        for (int i = 0; i < k; i++) {
+          b.append(String.format(" %s %.4f%s", names.get(rank[i]), p.probabilities()[rank[i]], i + 1 < k ? "," : ""));
+        }
+        out.println(b);
+      }
+      return;
+    }
+    Path file = Path.of(settings.text("out"));
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (Predictor.Prediction p : preds) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("input", p.input());
+      row.put("label", p.label() >= 0 ? names.get(p.label()) : "");
+      int[] rank = p.ranking();
+      for (int i = 0; i < k; i++) {
+        row.put("class" + (i + 1), names.get(rank[i]));
+        row.put("probability" + (i + 1), p.probabilities()[rank[i]]);
+      }
+      rows.add(row);
+    }
+    if (file.toString().endsWith(".json")) {
+      JsonFiles.write(file, rows);
+    } else {
+      JsonFiles.writeCsv(file, rows, new java.util.ArrayList<>(rows.get(0).keySet()));
+    }
+    out.println("wrote " + preds.size() + " predictions to " + file);
+  }
+}

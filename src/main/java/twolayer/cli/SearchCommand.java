@@ -1,0 +1,138 @@
+package twolayer.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.JavaSparkContext;
+import twolayer.UserError;
+import twolayer.data.BlockSet;
+import twolayer.data.CifarSplits;
+import twolayer.data.RecordSplit;
+import twolayer.io.JsonFiles;
+import twolayer.train.TrainConfig;
+import twolayer.train.Trainer;
+
+/** {@code submit.sh search}: hyperparameter trials on shared cached data, resumable. */
+final class SearchCommand {
+  private SearchCommand() {}
+
+  /**
+   * Trials one after another on the same cached data; {@code OUT/trials.csv} grows after each, so an
+   * interrupted search resumes where it stopped; the best model so far (by validation accuracy) and its
+   * report are in {@code OUT/best/}.
+   */
+  static void run(List<String> args, PrintStream out) {
+    Set<String> extra = Set.of("space", "trials", "minutes");
+    Settings settings = Settings.parse(args, extra, Set.of("grid", "verbose"));
+    TrainConfig cfg = settings.trainConfig();
+    twolayer.search.SearchSpace space = twolayer.search.SearchSpace.read(
+        Path.of(settings.has("space") ? settings.text("space") : "conf/search.properties"));
+    for (String k : space.keys()) {
+      if (List.of("data", "train-size", "val-size", "test-size", "standardize", "partitions", "out").contains(k)) {
+        throw new UserError("search space: " + k + " shapes the data, which all trials share; set it with --" + k);
+      }
+    }
+    int budget = settings.has("trials") ? settings.intAtLeast("trials", 1) : 8;
+    double minutes = settings.has("minutes") ? settings.positive("minutes") : Double.POSITIVE_INFINITY;
+    List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.seed());
+    trials = trials.subList(0, Math.min(budget, trials.size()));
+    Path outDir = Main.outputFolder(cfg.out());
+    Path csv = outDir.resolve("trials.csv");
+    List<Map<String, Object>> done = readTrials(csv);
+    List<String> columns = new java.util.ArrayList<>(List.of("trial"));
+    columns.addAll(space.keys());
+    columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "seconds"));
+    try (JavaSparkContext sc = Main.spark("twolayer-spark search", cfg.master())) {
+      long t0 = System.nanoTime();
+      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
+      List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
+      double[][] stats = data.stats(trainSplits);
+      double[] mean = stats[0], std = cfg.standardize() ? stats[1] : null;
+      BlockSet train = data.blocks("train", trainSplits, mean, std);
+      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
+      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      double best = done.stream().mapToDouble(r -> Double.parseDouble(r.get("val_accuracy").toString())).max().orElse(-1);
+      out.printf("search: %d trials (%d already done in %s), data loaded in %.1f s%n", trials.size(), done.size(), csv,
+          loadSeconds);
+      long start = System.nanoTime();
+      for (int i = 0; i < trials.size(); i++) {
+        int index = i;
+        if (done.stream().anyMatch(r -> r.get("trial").toString().equals(String.valueOf(index)))) {
+          continue;
+        }
+        if ((System.nanoTime() - start) / 60e9 > minutes) {
+          out.println("search: the budget of " + minutes + " minutes is spent");
+          break;
+        }
+        List<String> trialArgs = new java.util.ArrayList<>(args);
+        trials.get(i).forEach((k, v) -> trialArgs.addAll(List.of("--" + k, v)));
+        Settings ts = Settings.parse(trialArgs, extra, Set.of("grid", "verbose"));
+        TrainConfig tc = ts.trainConfig();
+        sc.setJobGroup("search", "search trial " + i + ": " + trials.get(i), false);
+        long s0 = System.nanoTime();
+        Trainer.Result r;
+        try {
+          r = new Trainer(sc, tc, new PrintStream(java.io.OutputStream.nullOutputStream())).train(train, val,
+              data.dataset().numClasses());
+        } catch (Trainer.Diverged e) {
+          out.printf("trial %d %s: diverged (%s)%n", i, trials.get(i), e.getMessage());
+          r = null;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("trial", i);
+        row.putAll(trials.get(i));
+        row.put("val_accuracy", r == null ? 0.0 : r.valAccuracy());
+        row.put("train_accuracy", r == null ? 0.0 : r.trainAccuracy());
+        row.put("loss", r == null ? Double.NaN : r.loss());
+        row.put("seconds", (System.nanoTime() - s0) / 1e9);
+        out.printf("trial %d %s: val accuracy %.4f, train accuracy %.4f, %.0f s%n", i, trials.get(i),
+            row.get("val_accuracy"), row.get("train_accuracy"), row.get("seconds"));
+        if (r != null && r.valAccuracy() > best) {
+          best = r.valAccuracy();
+          Path bestDir = Main.outputFolder(outDir.resolve("best").toString());
+          Main.writeRun(bestDir, sc, ts.all(), tc, r, test, data, mean, std, loadSeconds);
+          out.printf("  new best: written to %s%n", bestDir);
+        }
+        done.add(row);
+        JsonFiles.writeCsv(csv, done, columns); // after every trial: an interrupted search resumes from here
+      }
+    }
+    done.sort((a, b) -> Double.compare(Double.parseDouble(b.get("val_accuracy").toString()),
+        Double.parseDouble(a.get("val_accuracy").toString())));
+    out.println("trials by validation accuracy:");
+    out.println(String.join("  ", columns));
+    for (Map<String, Object> r : done) {
+      out.println(columns.stream().map(c -> String.valueOf(r.get(c))).collect(java.util.stream.Collectors.joining("  ")));
+    }
+    JsonFiles.write(outDir.resolve("search.json"), done);
+  }
+
+  /** The rows of a trials.csv written by an earlier (interrupted) search; empty when there is none. */
+  static List<Map<String, Object>> readTrials(Path csv) {
+    List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    if (!Files.exists(csv)) {
+      return rows;
+    }
+    try {
+      List<String> lines = Files.readAllLines(csv);
+      String[] head = lines.get(0).split(",");
+      for (String line : lines.subList(1, lines.size())) {
+        String[] cells = line.split(",", -1);
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < head.length && i < cells.length; i++) {
+          row.put(head[i], cells[i]);
+        }
+        rows.add(row);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(csv + ": cannot be read to resume the search (" + e.getMessage() + "); remove it to start afresh");
+    }
+    return rows;
+  }
+}
