@@ -16,6 +16,15 @@ public final class FloatNet {
    */
   public static double lossAndGradient(Shape s, float[] w, float[] x, int xOff, int[] y, int yOff, int m,
       float[] grad, Workspace ws) {
+    return lossAndGradient(s, w, x, xOff, y, yOff, m, grad, ws, true);
+  }
+
+  /**
+   * The same; with {@code denseW1} false the W1 part ({@code Xᵀ·dz1}) is left out of {@code grad} and
+   * dz1 (m×H) stays in {@link Workspace#lastDz1()}: the caller keeps the factors X and dz1 instead.
+   */
+  public static double lossAndGradient(Shape s, float[] w, float[] x, int xOff, int[] y, int yOff, int m,
+      float[] grad, Workspace ws, boolean denseW1) {
     int d = s.d(), h = s.h(), c = s.c();
     forward(s, w, x, xOff, m, ws);
     float[] z1 = ws.z1f, a1 = ws.a1f, z2 = ws.z2f;
@@ -36,7 +45,9 @@ public final class FloatNet {
       }
     }
     // dW1 += Xᵀ·dz1: (D×m)·(m×H) = D×H
-    Gemm.gemm(true, false, d, h, m, 1f, x, xOff, a1, 0, 1f, grad, s.w1());
+    if (denseW1) {
+      Gemm.gemm(true, false, d, h, m, 1f, x, xOff, a1, 0, 1f, grad, s.w1());
+    }
     addColumnSums(a1, m, h, grad, s.b1());
     return loss;
   }

@@ -12,6 +12,7 @@ import java.io.Serializable;
  */
 public final class Weights implements Serializable {
   private final Shape shape;
+  private boolean factors = true;
   private transient double[] doubles;
   private transient float[] floats;
 
@@ -47,6 +48,17 @@ public final class Weights implements Serializable {
 
   public boolean single() {
     return floats != null;
+  }
+
+  /** Whether small partial sums may send the W1 gradient as factors (float only; on by default). */
+  public boolean factors() {
+    return factors && single();
+  }
+
+  /** Always send dense partial sums (for comparisons). */
+  public Weights denseSums() {
+    factors = false;
+    return this;
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {

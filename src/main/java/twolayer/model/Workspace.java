@@ -58,6 +58,11 @@ public final class Workspace {
     return x;
   }
 
+  /** dz1 (m×H) of the last float backward pass, valid until the next kernel call. */
+  public float[] lastDz1() {
+    return a1f;
+  }
+
   /** Labels of the last gather. */
   public int[] labels() {
     return y;

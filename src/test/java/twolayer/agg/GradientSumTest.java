@@ -85,6 +85,51 @@ class GradientSumTest {
   }
 
   @Test
+  void w1FactorsOfSmallSharesGiveTheDenseSum() throws Exception {
+    Shape s = new Shape(64, 32, 3); // factors while rows·96 < 2048: up to 21 rows
+    Random r = new Random(8);
+    float[] x = new float[24 * s.d()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    int[] y = r.ints(24, 0, s.c()).toArray();
+    double[] w = TwoLayerNet.initialWeights(s, 0.3, 2);
+    GradientSum[] factored = new GradientSum[3], dense = new GradientSum[3];
+    for (int p = 0; p < 3; p++) { // three partitions of 8 rows
+      Block b = Block.of(p, 8L * p, Arrays.copyOfRange(x, p * 8 * s.d(), (p + 1) * 8 * s.d()),
+          Arrays.copyOfRange(y, p * 8, p * 8 + 8));
+      int[][] rows = {{}, {}, {}};
+      rows[p] = range(8);
+      factored[p] = roundTrip(new GradientSum().add(new Step(Weights.of(s, w, true), rows), b));
+      dense[p] = new GradientSum().add(new Step(Weights.of(s, w, true).denseSums(), rows), b);
+    }
+    assertEquals(8, factored[0].factorRows());
+    GradientSum f = factored[0].merge(factored[1]);
+    assertEquals(16, f.factorRows(), "16·96 < 2048: still factors");
+    f = f.merge(factored[2]);
+    assertEquals(0, f.factorRows(), "24·96 > 2048: multiplied out");
+    GradientSum d = dense[0].merge(dense[1]).merge(dense[2]);
+    assertEquals(d.loss(), f.loss(), 1e-9);
+    double[] a = d.gradient(), b = f.gradient();
+    double max = 0, diff = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i]));
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    assertTrue(diff <= 1e-5 * max, "factored vs dense: " + diff + " of " + max);
+  }
+
+  static GradientSum roundTrip(GradientSum g) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(g);
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      return (GradientSum) in.readObject();
+    }
+  }
+
+  @Test
   void zeroValueIsTiny() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
