@@ -113,15 +113,11 @@ public final class Main {
     }
     try (JavaSparkContext sc = spark("twolayer-spark train", cfg.master())) {
       out.println("config: " + settings.all());
-      long t0 = System.nanoTime();
-      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
-      List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
-      double[][] stats = data.stats(trainSplits);
-      double[] mean = stats[0], std = cfg.standardize() ? stats[1] : null;
-      BlockSet train = data.blocks("train", trainSplits, mean, std);
-      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
-      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);
-      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      Loaded d = Loaded.of(sc, cfg);
+      CifarSplits data = d.data();
+      double[] mean = d.mean(), std = d.std();
+      BlockSet train = d.train(), val = d.val(), test = d.test();
+      double loadSeconds = d.seconds();
       out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s%n",
           data.dataset().folder, train.n(), val.n(), test.n(), train.d(), data.dataset().numClasses(),
           train.counts().length, loadSeconds);
@@ -145,6 +141,22 @@ public final class Main {
           r.loss(), r.trainAccuracy(), r.valAccuracy(), testEval.accuracy(), r.examples() / r.loopSeconds(),
           secondsSinceJvmStart());
       out.println("wrote " + outDir.resolve("model.npz") + ", metrics.json, history.csv and report.html");
+    }
+  }
+
+  /** The CS231n split as cached blocks, preprocessed as {@code cfg} says, and how long loading took. */
+  record Loaded(CifarSplits data, double[] mean, double[] std, BlockSet train, BlockSet val, BlockSet test,
+      double seconds) {
+    static Loaded of(JavaSparkContext sc, TrainConfig cfg) {
+      long t0 = System.nanoTime();
+      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
+      List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
+      double[][] stats = data.stats(trainSplits);
+      double[] mean = stats[0], std = cfg.standardize() ? stats[1] : null;
+      BlockSet train = data.blocks("train", trainSplits, mean, std);
+      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
+      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);
+      return new Loaded(data, mean, std, train, val, test, (System.nanoTime() - t0) / 1e9);
     }
   }
 

@@ -12,7 +12,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
 import twolayer.data.BlockSet;
 import twolayer.data.CifarSplits;
-import twolayer.data.RecordSplit;
 import twolayer.io.JsonFiles;
 import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
@@ -48,15 +47,11 @@ final class SearchCommand {
     columns.addAll(space.keys());
     columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "seconds"));
     try (JavaSparkContext sc = Main.spark("twolayer-spark search", cfg.master())) {
-      long t0 = System.nanoTime();
-      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
-      List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
-      double[][] stats = data.stats(trainSplits);
-      double[] mean = stats[0], std = cfg.standardize() ? stats[1] : null;
-      BlockSet train = data.blocks("train", trainSplits, mean, std);
-      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
-      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);
-      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      Main.Loaded d = Main.Loaded.of(sc, cfg);
+      CifarSplits data = d.data();
+      double[] mean = d.mean(), std = d.std();
+      BlockSet train = d.train(), val = d.val(), test = d.test();
+      double loadSeconds = d.seconds();
       double best = done.stream().mapToDouble(r -> Double.parseDouble(r.get("val_accuracy").toString())).max().orElse(-1);
       out.printf("search: %d trials (%d already done in %s), data loaded in %.1f s%n", trials.size(), done.size(), csv,
           loadSeconds);
