@@ -54,10 +54,17 @@ public final class Bench {
 
   private final JavaSparkContext sc;
   private final TrainConfig base;
+  private final java.util.function.Function<Map<String, String>, TrainConfig> configs;
   private final boolean quick;
   private final PrintStream out;
 
-  public Bench(JavaSparkContext sc, TrainConfig base, boolean quick, PrintStream out) {
+  /**
+   * @param configs the base settings with some keys replaced, as typed settings (the CLI's parsing,
+   *     so every bench case is validated like a command line)
+   */
+  public Bench(JavaSparkContext sc, TrainConfig base, java.util.function.Function<Map<String, String>, TrainConfig> configs,
+      boolean quick, PrintStream out) {
+    this.configs = configs;
     this.sc = sc;
     this.base = base;
     this.quick = quick;
@@ -145,12 +152,24 @@ public final class Bench {
     return Math.max(1, Math.min(sc.defaultParallelism(), Runtime.getRuntime().availableProcessors()));
   }
 
+  /** A bench case: plain SGD at H and B for a number of iterations, no progress lines. */
   TrainConfig config(int h, int b, int iterations, int trainSize) {
-    TrainConfig c = base;
-    return new TrainConfig(c.data(), c.dataMd5(), c.cacheDir(), c.out(), c.master(), c.precision(), h,
-        1e-4, c.reg(), b, iterations, 0, c.lrDecay(), c.initStd(), c.seed(), c.partitions(), trainSize, 200,
-        c.testSize(), c.aggDepth(), 1_000_000, 200, c.checkpointDir(), c.checkpointEvery(), c.checkpointKeep(),
-        "sgd", c.momentum(), c.beta1(), c.beta2(), c.epsilon(), "std", false, "step", 0);
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("hidden-size", String.valueOf(h));
+    o.put("batch-size", String.valueOf(b));
+    o.put("iterations", String.valueOf(iterations));
+    o.put("epochs", "0");
+    o.put("train-size", String.valueOf(trainSize));
+    o.put("val-size", "200");
+    o.put("learning-rate", "1e-4");
+    o.put("log-every", "1000000");
+    o.put("train-eval-size", "200");
+    o.put("update-rule", "sgd");
+    o.put("init", "std");
+    o.put("standardize", "false");
+    o.put("schedule", "step");
+    o.put("early-stopping", "0");
+    return configs.apply(o);
   }
 
   static PrintStream silent() {

@@ -273,7 +273,8 @@ public final class Main {
     TrainConfig cfg = settings.trainConfig();
     Path outDir = outputFolder(cfg.out());
     try (JavaSparkContext sc = spark("twolayer-spark bench", cfg.master())) {
-      Map<String, Object> res = new twolayer.bench.Bench(sc, cfg, settings.flag("quick"), out).run();
+      Map<String, Object> res = new twolayer.bench.Bench(sc, cfg,
+          o -> settings.with(o).trainConfig(), settings.flag("quick"), out).run();
       res.put("environment", environment(sc));
       JsonFiles.write(outDir.resolve("bench.json"), res);
       out.println("wrote " + outDir.resolve("bench.json"));

@@ -65,9 +65,7 @@ final class SearchCommand {
           out.println("search: the budget of " + minutes + " minutes is spent");
           break;
         }
-        List<String> trialArgs = new java.util.ArrayList<>(args);
-        trials.get(i).forEach((k, v) -> trialArgs.addAll(List.of("--" + k, v)));
-        Settings ts = Settings.parse(trialArgs, extra, Set.of("grid", "verbose"));
+        Settings ts = settings.with(trials.get(i));
         TrainConfig tc = ts.trainConfig();
         sc.setJobGroup("search", "search trial " + i + ": " + trials.get(i), false);
         long s0 = System.nanoTime();

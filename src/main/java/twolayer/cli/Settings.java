@@ -100,6 +100,23 @@ public final class Settings {
     return new Settings(values, fromArgs.keySet(), flags, positional);
   }
 
+  /**
+   * These settings with some keys set as if given on the command line (a search trial, a bench case);
+   * an unknown key is a {@link UserError} like an unknown flag.
+   */
+  public Settings with(Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    Set<String> ex = new java.util.HashSet<>(explicit);
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      if (!values.containsKey(e.getKey())) {
+        throw unknown("--" + e.getKey(), e.getKey(), values.keySet(), Set.of());
+      }
+      v.put(e.getKey(), e.getValue());
+      ex.add(e.getKey());
+    }
+    return new Settings(v, ex, flags, positional);
+  }
+
   public boolean flag(String name) {
     return flags.contains(name);
   }

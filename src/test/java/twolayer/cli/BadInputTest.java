@@ -94,6 +94,14 @@ class BadInputTest {
   }
 
   @Test
+  void anUnknownKeyInTheSearchSpaceIsNamed() throws Exception {
+    Path space = Files.writeString(tmp.resolve("space.properties"), "hiden-size=10,20\n");
+    assertRefused("--hiden-size: unknown setting (did you mean --hidden-size?)", "search", "--space", space.toString(),
+        "--trials", "1", "--master", "local[2]", "--data", twolayer.TestData.cifarFolder(), "--out",
+        tmp.resolve("s").toString(), "--train-size", "500", "--val-size", "100", "--test-size", "100");
+  }
+
+  @Test
   void verboseShowsTheStackTrace() {
     TrainCommandTest.Run r = TrainCommandTest.run("train", "--hidden-size", "0", "--verbose");
     assertEquals(2, r.code());
