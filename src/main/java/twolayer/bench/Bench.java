@@ -276,7 +276,7 @@ public final class Bench {
       x[i] = rnd.nextInt(256) - 128;
     }
     int[] y = rnd.ints(n, 0, C).toArray();
-    Block block = Block.of(0, 0, x, y);
+    Block block = Block.of(0, x, y);
     float[] w = new float[s.size()];
     double[] init = TwoLayerNet.initialWeights(s, 1e-4, 1);
     for (int i = 0; i < w.length; i++) {

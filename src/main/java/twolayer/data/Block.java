@@ -4,23 +4,21 @@ import java.io.Serializable;
 
 /**
  * One partition's examples stacked into a dense row-major matrix, built once and cached:
- * {@code x} is n×D float32 (pixel minus mean image: the form the kernels read, one cached copy), {@code y} the n labels. {@code start} is the global
- * index of the first row in its split, so a batch can name rows without scanning the data.
+ * {@code x} is n×D float32 (pixel minus mean image: the form the kernels read, one cached copy), {@code y} the n labels.
+ * A batch names rows by their index in the block (see {@code BatchSampler}): no scan of the data.
  * A block that could not be read carries an {@code error} (one line naming the file) instead of data,
  * so bad input ends the run with a message, not a failed Spark task.
  */
 public final class Block implements Serializable {
   public final int partition;
-  public final long start;
   public final int n;
   public final int d;
   public final float[] x;
   public final int[] y;
   public final String error;
 
-  private Block(int partition, long start, int n, int d, float[] x, int[] y, String error) {
+  private Block(int partition, int n, int d, float[] x, int[] y, String error) {
     this.partition = partition;
-    this.start = start;
     this.n = n;
     this.d = d;
     this.x = x;
@@ -34,7 +32,7 @@ public final class Block implements Serializable {
    */
   public static Block of(RecordSplit split, RawRecords raw, double[] mean, double[] std) {
     if (raw.error() != null) {
-      return new Block(split.partition(), split.start(), 0, mean.length, null, null, raw.error());
+      return new Block(split.partition(), 0, mean.length, null, null, raw.error());
     }
     int n = raw.n(), d = mean.length, rec = d + 1;
     float[] x = new float[n * d];
@@ -47,11 +45,11 @@ public final class Block implements Serializable {
         x[i * d + j] = (float) (std == null ? v : v / std[j]);
       }
     }
-    return new Block(split.partition(), split.start(), n, d, x, y, null);
+    return new Block(split.partition(), n, d, x, y, null);
   }
 
   /** A block built from arrays (tests, and inputs other than CIFAR files). */
-  public static Block of(int partition, long start, float[] x, int[] y) {
-    return new Block(partition, start, y.length, y.length == 0 ? 0 : x.length / y.length, x, y, null);
+  public static Block of(int partition, float[] x, int[] y) {
+    return new Block(partition, y.length, y.length == 0 ? 0 : x.length / y.length, x, y, null);
   }
 }

@@ -71,7 +71,7 @@ final class FrameBlocks {
       System.arraycopy(xs.get(i), 0, all, i * d, d);
       y[i] = ys.get(i);
     }
-    return Block.of(partition, 0, all, y);
+    return Block.of(partition, all, y);
   }
 
   /** Count, per-feature sums and sums of squares, and the largest label of some rows. */

@@ -37,7 +37,7 @@ class GradientSumTest {
           0, new int[] {y[i]}, 0, 1, g, new Workspace());
     }
     GradientSum ref = new GradientSum();
-    GradientSum all = new GradientSum().add(step(new int[][] {range(N)}), Block.of(0, 0, xf, y));
+    GradientSum all = new GradientSum().add(step(new int[][] {range(N)}), Block.of(0, xf, y));
     System.arraycopy(g, 0, all.gradient(), 0, g.length); // keep count, replace the sums by the loop's
     return withLoss(all, loss);
   }
@@ -66,7 +66,7 @@ class GradientSumTest {
 
   @Test
   void batchRowsOfABlockEqualThoseRowsAlone() {
-    Block block = Block.of(1, 0, xf, y);
+    Block block = Block.of(1, xf, y);
     int[] rows = {2, 3, 17, 29};
     GradientSum viaRows = new GradientSum().add(step(new int[][] {{}, rows}), block);
     float[] xs = new float[rows.length * S.d()];
@@ -75,7 +75,7 @@ class GradientSumTest {
       System.arraycopy(xf, rows[i] * S.d(), xs, i * S.d(), S.d());
       ys[i] = y[rows[i]];
     }
-    GradientSum direct = new GradientSum().add(step(new int[][] {range(rows.length)}), Block.of(0, 0, xs, ys));
+    GradientSum direct = new GradientSum().add(step(new int[][] {range(rows.length)}), Block.of(0, xs, ys));
     assertEquals(rows.length, viaRows.count());
     assertClose(direct.gradient(), viaRows.gradient(), "rows");
     // a partition with no rows in the batch adds nothing
@@ -96,7 +96,7 @@ class GradientSumTest {
     double[] w = TwoLayerNet.initialWeights(s, 0.3, 2);
     GradientSum[] factored = new GradientSum[3], dense = new GradientSum[3];
     for (int p = 0; p < 3; p++) { // three partitions of 8 rows
-      Block b = Block.of(p, 8L * p, Arrays.copyOfRange(x, p * 8 * s.d(), (p + 1) * 8 * s.d()),
+      Block b = Block.of(p, Arrays.copyOfRange(x, p * 8 * s.d(), (p + 1) * 8 * s.d()),
           Arrays.copyOfRange(y, p * 8, p * 8 + 8));
       int[][] rows = {{}, {}, {}};
       rows[p] = range(8);
@@ -140,7 +140,7 @@ class GradientSumTest {
 
   @Test
   void evalSumCountsAndMerges() {
-    Block all = Block.of(0, 0, xf, y);
+    Block all = Block.of(0, xf, y);
     Weights wd = Weights.of(S, w, false);
     EvalSum whole = new EvalSum().add(wd, all, Long.MAX_VALUE);
     List<Block> parts = blocks(7);
@@ -168,7 +168,7 @@ class GradientSumTest {
     List<Block> out = new ArrayList<>();
     for (int s = 0; s < N; s += size) {
       int e = Math.min(N, s + size);
-      out.add(Block.of(0, s, Arrays.copyOfRange(xf, s * S.d(), e * S.d()), Arrays.copyOfRange(y, s, e)));
+      out.add(Block.of(0, Arrays.copyOfRange(xf, s * S.d(), e * S.d()), Arrays.copyOfRange(y, s, e)));
     }
     return out;
   }

@@ -63,7 +63,7 @@ class DistributedGradientTest {
       int[][] rows = new int[parts][];
       for (int p = 0; p < parts; p++) {
         int lo = n * p / parts, hi = n * (p + 1) / parts;
-        blocks.add(Block.of(p, lo, Arrays.copyOfRange(xf, lo * s.d(), hi * s.d()), Arrays.copyOfRange(y, lo, hi)));
+        blocks.add(Block.of(p, Arrays.copyOfRange(xf, lo * s.d(), hi * s.d()), Arrays.copyOfRange(y, lo, hi)));
         rows[p] = java.util.stream.IntStream.range(0, hi - lo).toArray();
       }
       JavaRDD<Block> rdd = sc.parallelize(blocks, parts);
