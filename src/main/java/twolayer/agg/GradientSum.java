@@ -1,6 +1,7 @@
 package twolayer.agg;
 
 import java.io.Serializable;
+import java.util.stream.IntStream;
 import twolayer.data.Block;
 import twolayer.model.ArrayIO;
 import twolayer.model.FloatNet;
@@ -19,18 +20,19 @@ import twolayer.model.Workspace;
  *
  * <p>In float, a small share of the batch sends the W1 gradient in its smallest exact form: the factors
  * X (m×D) and dz1 (m×H) with {@code dW1 = Xᵀ·dz1}, while {@code m·(D+H) < D·H} (at H=500 and 100 rows:
- * 1.4 MB instead of 6.1 MB). Merges concatenate factors while that holds and multiply them out
- * otherwise; the driver multiplies out what is left.
+ * 1.4 MB instead of 6.1 MB). Until they are multiplied out, the float sums hold only the layout from b1
+ * on, so no one allocates, zeroes, sends or adds a W1-sized array of zeros. Merges concatenate factors
+ * while that holds and multiply them out otherwise; the driver multiplies out what is left.
  */
 public final class GradientSum implements Serializable {
   private double loss;
   private long count;
   private long computeNanos; // the slowest partition's kernel time: the compute on the critical path
   private transient double[] grad;
-  private transient float[] gradF;
+  private transient float[] gradF; // the Shape layout from `base` on
+  private int base; // 0, or b1 while the W1 gradient exists only as factors
   private Shape shape; // set with the first factors
   private int factorRows;
-  private boolean w1Dense; // whether gradF's W1 part holds anything: when not, it is not sent
   private transient float[] fx; // factorRows×D
   private transient float[] fdz; // factorRows×H
 
@@ -46,13 +48,16 @@ public final class GradientSum implements Serializable {
     Workspace ws = Workspace.get();
     if (w.single()) {
       float[] x = ws.gatherFloat(block.x, block.y, block.d, rows);
-      gradF = gradF != null ? gradF : new float[s.size()];
       boolean factor = w.factors() && smaller(s, factorRows + rows.length);
-      loss += FloatNet.lossAndGradient(s, w.floats(), x, 0, ws.labels(), 0, rows.length, gradF, ws, !factor);
+      if (gradF == null) {
+        base = factor ? s.b1() : 0;
+        gradF = new float[s.size() - base];
+      } else if (!factor) {
+        widen();
+      }
+      loss += FloatNet.lossAndGradient(s, w.floats(), x, 0, ws.labels(), 0, rows.length, gradF, ws, base == 0);
       if (factor) {
         appendFactors(s, x, ws.lastDz1(), rows.length);
-      } else {
-        w1Dense = true;
       }
     } else {
       double[] x = ws.gather(block.x, block.y, block.d, rows);
@@ -69,9 +74,15 @@ public final class GradientSum implements Serializable {
       multiplyOut(); // together too many rows: dense is smaller now
       o.multiplyOut();
     }
+    if (gradF != null && o.gradF != null && base != o.base) {
+      widen();
+      o.widen();
+    }
+    if (gradF == null) {
+      base = o.base;
+    }
     grad = sum(grad, o.grad);
     gradF = sum(gradF, o.gradF);
-    w1Dense |= o.w1Dense;
     if (o.factorRows > 0) {
       appendFactors(o.shape, o.fx, o.fdz, o.factorRows);
     }
@@ -100,10 +111,23 @@ public final class GradientSum implements Serializable {
     return gradF == null ? grad : scaled(1.0);
   }
 
-  /** The mean gradient {@code sum / count} as a new double array, in one pass. */
-  public double[] meanGradient() {
-    multiplyOut();
-    return scaled(1.0 / count);
+  /**
+   * {@code g[from..to) = f · sum[from..to)}, widened to double: one slice of the driver's fused update
+   * (call {@link #multiplyOutParallel} first).
+   */
+  public void scaledInto(double f, double[] g, int from, int to) {
+    if (factorRows > 0 || base > 0) {
+      throw new IllegalStateException("factors not multiplied out");
+    }
+    if (grad != null) {
+      for (int i = from; i < to; i++) {
+        g[i] = grad[i] * f;
+      }
+    } else {
+      for (int i = from; i < to; i++) {
+        g[i] = gradF[i] * f;
+      }
+    }
   }
 
   /** Rows still sent as factors (0 once multiplied out). */
@@ -126,16 +150,57 @@ public final class GradientSum implements Serializable {
     factorRows += m;
   }
 
-  /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H. */
+  /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
   private void multiplyOut() {
+    multiplyOut(false, null);
+  }
+
+  /**
+   * Multiplies out the factors left, in blocks of {@value #BLOCK} rows of dW1 on all cores at once: for
+   * the driver, whose cores are idle meanwhile. The blocks do not depend on the core count, so neither
+   * does the result. When the sums are still W1-less, the full layout is written into {@code reuse}
+   * (when it has the layout's size) rather than into a new array.
+   */
+  public void multiplyOutParallel(float[] reuse) {
+    multiplyOut(true, reuse);
+  }
+
+  private static final int BLOCK = 256;
+
+  private void multiplyOut(boolean parallel, float[] reuse) {
     if (factorRows == 0) {
       return;
     }
-    Gemm.gemm(true, false, shape.d(), shape.h(), factorRows, 1f, fx, 0, fdz, 0, 1f, gradF, shape.w1());
-    w1Dense = true;
+    float beta = 1f;
+    if (base > 0) { // the W1 part is the product alone: written with beta 0, so the array needs no zeroing
+      float[] full = reuse != null && reuse.length == shape.size() ? reuse : new float[shape.size()];
+      System.arraycopy(gradF, 0, full, base, gradF.length);
+      gradF = full;
+      base = 0;
+      beta = 0f;
+    }
+    float b = beta;
+    int d = shape.d(), h = shape.h(), rows = factorRows, per = parallel ? BLOCK : d;
+    IntStream blocks = IntStream.range(0, (d + per - 1) / per);
+    (parallel ? blocks.parallel() : blocks).forEach(j -> {
+      int d0 = j * per, d1 = Math.min(d, d0 + per);
+      // dW1 rows d0..d1 (+)= X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
+      Gemm.gemm(true, false, d1 - d0, h, rows, 1f, fx, d0, d, fdz, 0, h, b, gradF, shape.w1() + d0 * h, h);
+    });
     factorRows = 0;
     fx = null;
     fdz = null;
+  }
+
+  /** Gives the float sums the full layout (a W1 part of zeros) when they hold only the part from b1 on. */
+  private void widen() {
+    if (base == 0 || gradF == null) {
+      return;
+    }
+    float[] full = new float[shape.size()];
+    System.arraycopy(gradF, 0, full, base, gradF.length);
+    gradF = full;
+    base = 0;
   }
 
   private double[] scaled(double f) {
@@ -149,10 +214,7 @@ public final class GradientSum implements Serializable {
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
     out.defaultWriteObject();
     ArrayIO.writeDoubles(out, grad);
-    // a W1 part that only factors feed is all zeros: send what follows it
-    int skip = gradF != null && !w1Dense && shape != null ? shape.b1() : 0;
-    out.writeInt(skip);
-    ArrayIO.writeFloats(out, gradF == null ? null : java.util.Arrays.copyOfRange(gradF, skip, gradF.length));
+    ArrayIO.writeFloats(out, gradF);
     ArrayIO.writeFloats(out, fx == null ? null : java.util.Arrays.copyOf(fx, factorRows * shape.d()));
     ArrayIO.writeFloats(out, fdz == null ? null : java.util.Arrays.copyOf(fdz, factorRows * shape.h()));
   }
@@ -160,12 +222,7 @@ public final class GradientSum implements Serializable {
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();
     grad = ArrayIO.readDoubles(in);
-    int skip = in.readInt();
-    float[] tail = ArrayIO.readFloats(in);
-    if (tail != null) {
-      gradF = new float[skip + tail.length];
-      System.arraycopy(tail, 0, gradF, skip, tail.length);
-    }
+    gradF = ArrayIO.readFloats(in);
     fx = ArrayIO.readFloats(in);
     fdz = ArrayIO.readFloats(in);
   }

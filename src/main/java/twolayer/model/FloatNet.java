@@ -20,12 +20,13 @@ public final class FloatNet {
   }
 
   /**
-   * The same; with {@code denseW1} false the W1 part ({@code Xᵀ·dz1}) is left out of {@code grad} and
-   * dz1 (m×H) stays in {@link Workspace#lastDz1()}: the caller keeps the factors X and dz1 instead.
+   * The same; with {@code denseW1} false the W1 part ({@code Xᵀ·dz1}) is left out, {@code grad} holds
+   * only the rest of the layout (from b1 on: entry i of the layout at {@code grad[i − b1]}), and dz1 (m×H)
+   * stays in {@link Workspace#lastDz1()}: the caller keeps the factors X and dz1 instead.
    */
   public static double lossAndGradient(Shape s, float[] w, float[] x, int xOff, int[] y, int yOff, int m,
       float[] grad, Workspace ws, boolean denseW1) {
-    int d = s.d(), h = s.h(), c = s.c();
+    int d = s.d(), h = s.h(), c = s.c(), base = denseW1 ? 0 : s.b1();
     forward(s, w, x, xOff, m, ws);
     float[] z1 = ws.z1f, a1 = ws.a1f, z2 = ws.z2f;
     double loss = 0;
@@ -35,8 +36,8 @@ public final class FloatNet {
       z2[i * c + y[yOff + i]] -= 1f;
     }
     // dW2 += a1ᵀ·dz2: (H×m)·(m×C) = H×C
-    Gemm.gemm(true, false, h, c, m, 1f, a1, 0, z2, 0, 1f, grad, s.w2());
-    addColumnSums(z2, m, c, grad, s.b2());
+    Gemm.gemm(true, false, h, c, m, 1f, a1, 0, z2, 0, 1f, grad, s.w2() - base);
+    addColumnSums(z2, m, c, grad, s.b2() - base);
     // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0]: (m×C)·(C×H) = m×H, into a1
     Gemm.gemm(false, true, m, h, c, 1f, z2, 0, w, s.w2(), 0f, a1, 0);
     for (int i = 0; i < m * h; i++) {
@@ -48,7 +49,7 @@ public final class FloatNet {
     if (denseW1) {
       Gemm.gemm(true, false, d, h, m, 1f, x, xOff, a1, 0, 1f, grad, s.w1());
     }
-    addColumnSums(a1, m, h, grad, s.b1());
+    addColumnSums(a1, m, h, grad, s.b1() - base);
     return loss;
   }
 

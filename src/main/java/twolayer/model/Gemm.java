@@ -31,13 +31,20 @@ public final class Gemm {
   /** The same in single precision (sgemm). */
   public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+    gemm(transA, transB, m, n, k, alpha, a, aOff, transA ? m : k, b, bOff, transB ? k : n, beta, c, cOff, n);
+  }
+
+  /**
+   * sgemm on sub-matrices: {@code lda}, {@code ldb}, {@code ldc} are the row lengths of the stored
+   * matrices A, B, C (at least their used column counts), so a block of columns can be addressed in place.
+   */
+  public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
-    int lda = transA ? m : k;
-    int ldb = transB ? k : n;
     BLAS_.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
-        b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, n));
+        b, bOff, Math.max(1, ldb), a, aOff, Math.max(1, lda), beta, c, cOff, Math.max(1, ldc));
   }
 
   /** The BLAS implementation in use (native OpenBLAS through JNI, or the Java fallback). */

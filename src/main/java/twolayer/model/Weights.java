@@ -34,6 +34,11 @@ public final class Weights implements Serializable {
     return new Weights(shape, null, f);
   }
 
+  /** Wraps float parameters as they are (the driver's narrowed copy, see DriverUpdate). */
+  public static Weights of(Shape shape, float[] w) {
+    return new Weights(shape, null, w);
+  }
+
   public Shape shape() {
     return shape;
   }

@@ -23,10 +23,14 @@ public final class Adam implements Updater {
   }
 
   @Override
-  public void update(double[] w, double[] g, double lr) {
+  public void begin() {
     t++;
+  }
+
+  @Override
+  public void update(double[] w, double[] g, double lr, int from, int to) {
     double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
-    for (int i = 0; i < w.length; i++) {
+    for (int i = from; i < to; i++) {
       m[i] = beta1 * m[i] + (1 - beta1) * g[i];
       v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
       w[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);

@@ -19,8 +19,8 @@ public final class Momentum implements Updater {
   }
 
   @Override
-  public void update(double[] w, double[] g, double lr) {
-    for (int i = 0; i < w.length; i++) {
+  public void update(double[] w, double[] g, double lr, int from, int to) {
+    for (int i = from; i < to; i++) {
       double prev = v[i];
       v[i] = mu * v[i] - lr * g[i];
       w[i] += nesterov ? -mu * prev + (1 + mu) * v[i] : v[i];

@@ -3,8 +3,8 @@ package twolayer.optim;
 /** Plain stochastic gradient descent: {@code w ← w − lr·dw}. */
 public final class Sgd implements Updater {
   @Override
-  public void update(double[] w, double[] g, double learningRate) {
-    for (int i = 0; i < w.length; i++) {
+  public void update(double[] w, double[] g, double learningRate, int from, int to) {
+    for (int i = from; i < to; i++) {
       w[i] -= learningRate * g[i];
     }
   }

@@ -10,7 +10,19 @@ import java.util.Map;
  */
 public interface Updater {
   /** Updates {@code w} in place from the mean gradient {@code g}. */
-  void update(double[] w, double[] g, double learningRate);
+  default void update(double[] w, double[] g, double learningRate) {
+    begin();
+    update(w, g, learningRate, 0, w.length);
+  }
+
+  /** Starts an iteration: rules that count steps count here, once, before the slices are updated. */
+  default void begin() {}
+
+  /**
+   * Updates the slice {@code w[from..to)} from {@code g[from..to)}. Every rule is element-wise, so
+   * slices are independent and the driver updates them on all its cores at once.
+   */
+  void update(double[] w, double[] g, double learningRate, int from, int to);
 
   /** The rule's state as named arrays (a copy of nothing for plain SGD). */
   default Map<String, double[]> state() {

@@ -20,7 +20,7 @@ import twolayer.optim.Updater;
 /**
  * Mini-batch SGD on cached blocks. Per iteration: broadcast the weights and the batch rows, each
  * partition sums its share's data-loss gradient, {@code treeAggregate} adds the sums, the driver
- * divides by B, adds {@code 2λW}, updates, and destroys the broadcast.
+ * destroys the broadcast, divides by B, adds {@code 2λW} and updates ({@link DriverUpdate}).
  */
 public final class Trainer {
   private final JavaSparkContext sc;
@@ -70,6 +70,8 @@ public final class Trainer {
     if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
       updater.restore(resumeFrom.optimizer());
     }
+    DriverUpdate driver = new DriverUpdate(s, updater, cfg.reg(), cfg.single());
+    driver.narrow(w);
     double bestVal = -1;
     double[] best = null;
     int bestIteration = 0, sinceBest = 0;
@@ -95,7 +97,7 @@ public final class Trainer {
       }
       sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1) + "/" + total);
       long t0 = System.nanoTime();
-      Broadcast<Step> step = sc.broadcast(new Step(Weights.of(s, w, cfg.single()), sampler.rows(epoch, t)));
+      Broadcast<Step> step = sc.broadcast(new Step(driver.weights(w), sampler.rows(epoch, t)));
       long t1 = System.nanoTime();
       GradientSum sum = train.rdd().treeAggregate(new GradientSum(),
           (acc, block) -> acc.add(step.value(), block), GradientSum::merge, cfg.aggDepth());
@@ -104,12 +106,10 @@ public final class Trainer {
       if (sum.count() != cfg.batchSize()) {
         throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.batchSize());
       }
-      double[] g = sum.meanGradient();
-      loss = sum.loss() / sum.count() + TwoLayerNet.addRegularization(s, w, cfg.reg(), g);
-      if (!Double.isFinite(loss) || !allFinite(g)) {
+      loss = sum.loss() / sum.count() + driver.apply(w, sum, lr);
+      if (!Double.isFinite(loss)) {
         throw new Diverged(it + 1, loss, lr);
       }
-      updater.update(w, g, lr);
       long t3 = System.nanoTime();
       split[0] += t1 - t0;
       split[1] += t2 - t1;
@@ -133,7 +133,7 @@ public final class Trainer {
       }
       if (t == perEpoch - 1 || it + 1 == total) {
         long e0 = System.nanoTime();
-        Weights now = Weights.of(s, w, cfg.single());
+        Weights now = driver.weights(w);
         EvalSum trainEval = Evaluation.of(train, now, cfg.aggDepth(), trainSample);
         EvalSum valEval = val != null ? Evaluation.of(val, now, cfg.aggDepth()) : new EvalSum();
         trainAcc = trainEval.accuracy();

@@ -119,6 +119,30 @@ class GradientSumTest {
     assertTrue(diff <= 1e-5 * max, "factored vs dense: " + diff + " of " + max);
   }
 
+  @Test
+  void multiplyingOutInBlocksOfDGivesTheWholeProduct() throws Exception {
+    Shape s = new Shape(600, 32, 3); // dW1 in blocks of 256, 256 and 88 rows
+    Random r = new Random(9);
+    float[] x = new float[16 * s.d()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    int[] y = r.ints(16, 0, s.c()).toArray();
+    Step step = new Step(Weights.of(s, TwoLayerNet.initialWeights(s, 0.3, 4), true), new int[][] {range(16)});
+    GradientSum whole = new GradientSum().add(step, Block.of(0, x, y));
+    GradientSum blocks = roundTrip(whole);
+    assertEquals(16, blocks.factorRows());
+    blocks.multiplyOutParallel(null);
+    assertEquals(0, blocks.factorRows());
+    double[] a = whole.gradient(), b = blocks.gradient();
+    double max = 0, diff = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i]));
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    assertTrue(diff <= 1e-6 * max, "blocks vs one product (float rounding only): " + diff + " of " + max);
+  }
+
   static GradientSum roundTrip(GradientSum g) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
