@@ -296,11 +296,17 @@ public final class Main {
 
   /** Spark as spark-submit configured it; the configured master only when none was given. */
   static JavaSparkContext spark(String name, String master) {
+    return spark(name, master, Map.of());
+  }
+
+  /** The Spark context, with {@code defaults} for settings that spark-submit's --conf did not give. */
+  static JavaSparkContext spark(String name, String master, Map<String, String> defaults) {
     SparkConf conf = new SparkConf().setAppName(name)
         // gradient sums of a few MB come back with the task's status, not through a second fetch
         .setIfMissing("spark.task.maxDirectResultSize", "128m")
         // weights are random-looking floats: compressing their broadcast costs time and saves nothing
         .setIfMissing("spark.broadcast.compress", "false");
+    defaults.forEach(conf::setIfMissing);
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);
     }

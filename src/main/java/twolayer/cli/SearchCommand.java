@@ -21,12 +21,13 @@ final class SearchCommand {
   private SearchCommand() {}
 
   /**
-   * Trials one after another on the same cached data; {@code OUT/trials.csv} grows after each, so an
-   * interrupted search resumes where it stopped; the best model so far (by validation accuracy) and its
-   * report are in {@code OUT/best/}.
+   * Trials on the same cached data, one after another or {@code --parallel K} at once as concurrent
+   * Spark jobs in FAIR pools (one job's scheduling, broadcast and driver update overlap another's
+   * tasks). {@code OUT/trials.csv} grows after each trial, so an interrupted search resumes where it
+   * stopped; the best model so far (by validation accuracy) and its report are in {@code OUT/best/}.
    */
   static void run(List<String> args, PrintStream out) {
-    Set<String> extra = Set.of("space", "trials", "minutes");
+    Set<String> extra = Set.of("space", "trials", "minutes", "parallel");
     Settings settings = Settings.parse(args, extra, Set.of("grid", "verbose"));
     TrainConfig cfg = settings.trainConfig();
     twolayer.search.SearchSpace space = twolayer.search.SearchSpace.read(
@@ -37,6 +38,7 @@ final class SearchCommand {
       }
     }
     int budget = settings.has("trials") ? settings.intAtLeast("trials", 1) : 8;
+    int parallel = settings.has("parallel") ? settings.intAtLeast("parallel", 1) : 1;
     double minutes = settings.has("minutes") ? settings.positive("minutes") : Double.POSITIVE_INFINITY;
     List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.seed());
     trials = trials.subList(0, Math.min(budget, trials.size()));
@@ -46,54 +48,80 @@ final class SearchCommand {
     List<String> columns = new java.util.ArrayList<>(List.of("trial"));
     columns.addAll(space.keys());
     columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "seconds"));
-    try (JavaSparkContext sc = Main.spark("twolayer-spark search", cfg.master())) {
+    try (JavaSparkContext sc = Main.spark("twolayer-spark search", cfg.master(),
+        parallel > 1 ? Map.of("spark.scheduler.mode", "FAIR") : Map.of())) {
       Main.Loaded d = Main.Loaded.of(sc, cfg);
       CifarSplits data = d.data();
       double[] mean = d.mean(), std = d.std();
       BlockSet train = d.train(), val = d.val(), test = d.test();
       double loadSeconds = d.seconds();
-      double best = done.stream().mapToDouble(r -> Double.parseDouble(r.get("val_accuracy").toString())).max().orElse(-1);
-      out.printf("search: %d trials (%d already done in %s), data loaded in %.1f s%n", trials.size(), done.size(), csv,
-          loadSeconds);
+      double[] best = {done.stream().mapToDouble(r -> Double.parseDouble(r.get("val_accuracy").toString())).max()
+          .orElse(-1)};
+      out.printf("search: %d trials (%d already done in %s), %d at a time, data loaded in %.1f s%n", trials.size(),
+          done.size(), csv, parallel, loadSeconds);
       long start = System.nanoTime();
+      List<Map<String, String>> all = trials;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+      List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
       for (int i = 0; i < trials.size(); i++) {
         int index = i;
         if (done.stream().anyMatch(r -> r.get("trial").toString().equals(String.valueOf(index)))) {
           continue;
         }
-        if ((System.nanoTime() - start) / 60e9 > minutes) {
-          out.println("search: the budget of " + minutes + " minutes is spent");
-          break;
+        running.add(pool.submit(() -> {
+          if ((System.nanoTime() - start) / 60e9 > minutes) {
+            out.println("search: the budget of " + minutes + " minutes is spent: trial " + index + " not run");
+            return;
+          }
+          Settings ts = settings.with(all.get(index));
+          TrainConfig tc = ts.trainConfig();
+          sc.setLocalProperty("spark.scheduler.pool", "trial-" + index % parallel);
+          sc.setJobGroup("search", "search trial " + index + ": " + all.get(index), false);
+          long s0 = System.nanoTime();
+          Trainer.Result r;
+          try {
+            r = new Trainer(sc, tc, new PrintStream(java.io.OutputStream.nullOutputStream())).train(train, val,
+                data.dataset().numClasses());
+          } catch (Trainer.Diverged e) {
+            out.printf("trial %d %s: diverged (%s)%n", index, all.get(index), e.getMessage());
+            r = null;
+          }
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("trial", index);
+          row.putAll(all.get(index));
+          row.put("val_accuracy", r == null ? 0.0 : r.valAccuracy());
+          row.put("train_accuracy", r == null ? 0.0 : r.trainAccuracy());
+          row.put("loss", r == null ? Double.NaN : r.loss());
+          row.put("seconds", (System.nanoTime() - s0) / 1e9);
+          synchronized (done) { // one trial at a time records its row and, when it is the best, its model
+            out.printf("trial %d %s: val accuracy %.4f, train accuracy %.4f, %.0f s%n", index, all.get(index),
+                row.get("val_accuracy"), row.get("train_accuracy"), row.get("seconds"));
+            if (r != null && r.valAccuracy() > best[0]) {
+              best[0] = r.valAccuracy();
+              Path bestDir = Main.outputFolder(outDir.resolve("best").toString());
+              Main.writeRun(bestDir, sc, ts.all(), tc, r, test, data, mean, std, loadSeconds);
+              out.printf("  new best: written to %s%n", bestDir);
+            }
+            done.add(row);
+            done.sort(java.util.Comparator.comparingInt(t -> Integer.parseInt(t.get("trial").toString())));
+            JsonFiles.writeCsv(csv, done, columns); // after every trial: an interrupted search resumes from here
+          }
+        }));
+      }
+      pool.shutdown();
+      try {
+        for (java.util.concurrent.Future<?> f : running) {
+          f.get();
         }
-        Settings ts = settings.with(trials.get(i));
-        TrainConfig tc = ts.trainConfig();
-        sc.setJobGroup("search", "search trial " + i + ": " + trials.get(i), false);
-        long s0 = System.nanoTime();
-        Trainer.Result r;
-        try {
-          r = new Trainer(sc, tc, new PrintStream(java.io.OutputStream.nullOutputStream())).train(train, val,
-              data.dataset().numClasses());
-        } catch (Trainer.Diverged e) {
-          out.printf("trial %d %s: diverged (%s)%n", i, trials.get(i), e.getMessage());
-          r = null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("search interrupted", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        pool.shutdownNow();
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re; // a UserError of a trial's settings reaches the user as such
         }
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("trial", i);
-        row.putAll(trials.get(i));
-        row.put("val_accuracy", r == null ? 0.0 : r.valAccuracy());
-        row.put("train_accuracy", r == null ? 0.0 : r.trainAccuracy());
-        row.put("loss", r == null ? Double.NaN : r.loss());
-        row.put("seconds", (System.nanoTime() - s0) / 1e9);
-        out.printf("trial %d %s: val accuracy %.4f, train accuracy %.4f, %.0f s%n", i, trials.get(i),
-            row.get("val_accuracy"), row.get("train_accuracy"), row.get("seconds"));
-        if (r != null && r.valAccuracy() > best) {
-          best = r.valAccuracy();
-          Path bestDir = Main.outputFolder(outDir.resolve("best").toString());
-          Main.writeRun(bestDir, sc, ts.all(), tc, r, test, data, mean, std, loadSeconds);
-          out.printf("  new best: written to %s%n", bestDir);
-        }
-        done.add(row);
-        JsonFiles.writeCsv(csv, done, columns); // after every trial: an interrupted search resumes from here
+        throw new IllegalStateException(e.getCause());
       }
     }
     done.sort((a, b) -> Double.compare(Double.parseDouble(b.get("val_accuracy").toString()),
