@@ -21,13 +21,14 @@ final class SearchCommand {
   private SearchCommand() {}
 
   /**
-   * Trials on the same cached data, one after another or {@code --parallel K} at once as concurrent
-   * Spark jobs in FAIR pools (one job's scheduling, broadcast and driver update overlap another's
-   * tasks). {@code OUT/trials.csv} grows after each trial, so an interrupted search resumes where it
+   * Trials on the same cached data: {@code --pack K} trains up to K trials in the same Spark jobs (each
+   * task computes all K gradients on the shared batch: Spark's per-job cost is paid once), and
+   * {@code --parallel P} runs P such groups at once as concurrent jobs in FAIR pools (one job's
+   * scheduling, broadcast and driver update overlap another's tasks). {@code OUT/trials.csv} grows after each trial, so an interrupted search resumes where it
    * stopped; the best model so far (by validation accuracy) and its report are in {@code OUT/best/}.
    */
   static void run(List<String> args, PrintStream out) {
-    Set<String> extra = Set.of("space", "trials", "minutes", "parallel");
+    Set<String> extra = Set.of("space", "trials", "minutes", "parallel", "pack");
     Settings settings = Settings.parse(args, extra, Set.of("grid", "verbose"));
     TrainConfig cfg = settings.trainConfig();
     twolayer.search.SearchSpace space = twolayer.search.SearchSpace.read(
@@ -39,6 +40,7 @@ final class SearchCommand {
     }
     int budget = settings.has("trials") ? settings.intAtLeast("trials", 1) : 8;
     int parallel = settings.has("parallel") ? settings.intAtLeast("parallel", 1) : 1;
+    int pack = settings.has("pack") ? settings.intAtLeast("pack", 1) : 1;
     double minutes = settings.has("minutes") ? settings.positive("minutes") : Double.POSITIVE_INFINITY;
     List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.seed());
     trials = trials.subList(0, Math.min(budget, trials.size()));
@@ -57,52 +59,54 @@ final class SearchCommand {
       double loadSeconds = d.seconds();
       double[] best = {done.stream().mapToDouble(r -> Double.parseDouble(r.get("val_accuracy").toString())).max()
           .orElse(-1)};
-      out.printf("search: %d trials (%d already done in %s), %d at a time, data loaded in %.1f s%n", trials.size(),
-          done.size(), csv, parallel, loadSeconds);
+      out.printf("search: %d trials (%d already done in %s), %d job(s) at a time of up to %d models, data loaded"
+          + " in %.1f s%n", trials.size(), done.size(), csv, parallel, pack, loadSeconds);
       long start = System.nanoTime();
       List<Map<String, String>> all = trials;
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
       List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
-      for (int i = 0; i < trials.size(); i++) {
-        int index = i;
-        if (done.stream().anyMatch(r -> r.get("trial").toString().equals(String.valueOf(index)))) {
-          continue;
-        }
+      for (List<Integer> group : packs(trials, done, settings, pack)) {
         running.add(pool.submit(() -> {
           if ((System.nanoTime() - start) / 60e9 > minutes) {
-            out.println("search: the budget of " + minutes + " minutes is spent: trial " + index + " not run");
+            out.println("search: the budget of " + minutes + " minutes is spent: trials " + group + " not run");
             return;
           }
-          Settings ts = settings.with(all.get(index));
-          TrainConfig tc = ts.trainConfig();
-          sc.setLocalProperty("spark.scheduler.pool", "trial-" + index % parallel);
-          sc.setJobGroup("search", "search trial " + index + ": " + all.get(index), false);
-          long s0 = System.nanoTime();
-          Trainer.Result r;
-          try {
-            r = new Trainer(sc, tc, new PrintStream(java.io.OutputStream.nullOutputStream())).train(train, val,
-                data.dataset().numClasses());
-          } catch (Trainer.Diverged e) {
-            out.printf("trial %d %s: diverged (%s)%n", index, all.get(index), e.getMessage());
-            r = null;
+          List<Settings> ts = new java.util.ArrayList<>();
+          List<TrainConfig> tcs = new java.util.ArrayList<>();
+          for (int index : group) {
+            ts.add(settings.with(all.get(index)));
+            tcs.add(ts.get(ts.size() - 1).trainConfig());
           }
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("trial", index);
-          row.putAll(all.get(index));
-          row.put("val_accuracy", r == null ? 0.0 : r.valAccuracy());
-          row.put("train_accuracy", r == null ? 0.0 : r.trainAccuracy());
-          row.put("loss", r == null ? Double.NaN : r.loss());
-          row.put("seconds", (System.nanoTime() - s0) / 1e9);
+          sc.setLocalProperty("spark.scheduler.pool", "trials-" + group.get(0) % parallel);
+          sc.setJobGroup("search", "search trials " + group, false);
+          long s0 = System.nanoTime();
+          List<Trainer.Outcome> outcomes = Trainer.trainPacked(sc, tcs, train, val, data.dataset().numClasses());
+          double seconds = (System.nanoTime() - s0) / 1e9;
           synchronized (done) { // one trial at a time records its row and, when it is the best, its model
-            out.printf("trial %d %s: val accuracy %.4f, train accuracy %.4f, %.0f s%n", index, all.get(index),
-                row.get("val_accuracy"), row.get("train_accuracy"), row.get("seconds"));
-            if (r != null && r.valAccuracy() > best[0]) {
-              best[0] = r.valAccuracy();
-              Path bestDir = Main.outputFolder(outDir.resolve("best").toString());
-              Main.writeRun(bestDir, sc, ts.all(), tc, r, test, data, mean, std, loadSeconds);
-              out.printf("  new best: written to %s%n", bestDir);
+            for (int k = 0; k < group.size(); k++) {
+              int index = group.get(k);
+              Trainer.Result r = outcomes.get(k).result();
+              if (r == null) {
+                out.printf("trial %d %s: diverged (%s)%n", index, all.get(index), outcomes.get(k).diverged().getMessage());
+              }
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("trial", index);
+              row.putAll(all.get(index));
+              row.put("val_accuracy", r == null ? 0.0 : r.valAccuracy());
+              row.put("train_accuracy", r == null ? 0.0 : r.trainAccuracy());
+              row.put("loss", r == null ? Double.NaN : r.loss());
+              row.put("seconds", seconds);
+              out.printf("trial %d %s: val accuracy %.4f, train accuracy %.4f, %.0f s%s%n", index, all.get(index),
+                  row.get("val_accuracy"), row.get("train_accuracy"), seconds,
+                  group.size() > 1 ? " (trained with trials " + group + ")" : "");
+              if (r != null && r.valAccuracy() > best[0]) {
+                best[0] = r.valAccuracy();
+                Path bestDir = Main.outputFolder(outDir.resolve("best").toString());
+                Main.writeRun(bestDir, sc, ts.get(k).all(), tcs.get(k), r, test, data, mean, std, loadSeconds);
+                out.printf("  new best: written to %s%n", bestDir);
+              }
+              done.add(row);
             }
-            done.add(row);
             done.sort(java.util.Comparator.comparingInt(t -> Integer.parseInt(t.get("trial").toString())));
             JsonFiles.writeCsv(csv, done, columns); // after every trial: an interrupted search resumes from here
           }
@@ -132,6 +136,34 @@ final class SearchCommand {
       out.println(columns.stream().map(c -> String.valueOf(r.get(c))).collect(java.util.stream.Collectors.joining("  ")));
     }
     JsonFiles.write(outDir.resolve("search.json"), done);
+  }
+
+  /**
+   * The trials still to run, in groups of up to {@code pack} that can share Spark jobs: the same batch
+   * size, seed, train size, precision and tree depth (Trainer.trainPacked), in trial order.
+   */
+  static List<List<Integer>> packs(List<Map<String, String>> trials, List<Map<String, Object>> done, Settings settings,
+      int pack) {
+    Map<List<Object>, List<Integer>> open = new LinkedHashMap<>();
+    List<List<Integer>> groups = new java.util.ArrayList<>();
+    for (int i = 0; i < trials.size(); i++) {
+      String index = String.valueOf(i);
+      if (done.stream().anyMatch(r -> r.get("trial").toString().equals(index))) {
+        continue;
+      }
+      TrainConfig c = settings.with(trials.get(i)).trainConfig();
+      List<Object> key = List.of(c.batchSize(), c.seed(), c.trainSize(), c.single(), c.aggDepth());
+      List<Integer> group = open.computeIfAbsent(key, k -> {
+        List<Integer> g = new java.util.ArrayList<>();
+        groups.add(g);
+        return g;
+      });
+      group.add(i);
+      if (group.size() == pack) {
+        open.remove(key);
+      }
+    }
+    return groups;
   }
 
   /** The rows of a trials.csv written by an earlier (interrupted) search; empty when there is none. */

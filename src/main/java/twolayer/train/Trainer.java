@@ -9,7 +9,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import twolayer.agg.EvalSum;
 import twolayer.agg.GradientSum;
-import twolayer.agg.Step;
+import twolayer.agg.PackedStep;
+import twolayer.agg.PackedSum;
 import twolayer.data.BlockSet;
 import twolayer.io.ModelFile;
 import twolayer.model.Shape;
@@ -21,6 +22,8 @@ import twolayer.optim.Updater;
  * Mini-batch SGD on cached blocks. Per iteration: broadcast the weights and the batch rows, each
  * partition sums its share's data-loss gradient, {@code treeAggregate} adds the sums, the driver
  * destroys the broadcast, divides by B, adds {@code 2λW} and updates ({@link DriverUpdate}).
+ * {@link #trainPacked} runs K models (search trials) through the same jobs: one broadcast, one
+ * aggregation and one Spark job per iteration for all K.
  */
 public final class Trainer {
   private final JavaSparkContext sc;
@@ -57,52 +60,152 @@ public final class Trainer {
       double trainAccuracy, double valAccuracy, double loopSeconds, double evalSeconds, long examples,
       Map<String, Double> iterationMillis) {}
 
+  /** One model of a packed run: its result, or why it diverged. */
+  public record Outcome(Result result, Diverged diverged) {}
+
   /**
    * Trains on {@code train} (C classes), measuring validation accuracy on {@code val} once per epoch
    * ({@code val} may be null: no validation, and no early stopping).
    */
   public Result train(BlockSet train, BlockSet val, int numClasses) {
-    Shape s = new Shape(train.d(), cfg.hiddenSize(), numClasses);
-    double[] w = resumeFrom != null ? resumeFrom.model().weights().clone()
-        : cfg.init().equals("he") ? TwoLayerNet.heWeights(s, cfg.seed())
-        : TwoLayerNet.initialWeights(s, cfg.initStd(), cfg.seed());
-    Updater updater = Updater.of(cfg.updateRule(), s.size(), cfg.momentum(), cfg.beta1(), cfg.beta2(), cfg.epsilon());
-    if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
-      updater.restore(resumeFrom.optimizer());
+    Run run = new Run(cfg, new Shape(train.d(), cfg.hiddenSize(), numClasses), log, resumeFrom, train);
+    loop(sc, List.of(run), train, val, run.first, this);
+    if (run.diverged != null) {
+      throw run.diverged;
     }
-    DriverUpdate driver = new DriverUpdate(s, updater, cfg.reg(), cfg.single());
-    driver.narrow(w);
-    double bestVal = -1;
-    double[] best = null;
-    int bestIteration = 0, sinceBest = 0;
-    BatchSampler sampler = new BatchSampler(train.counts(), cfg.batchSize(), cfg.seed());
-    long[] trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
-    int perEpoch = cfg.iterationsPerEpoch(), total = cfg.totalIterations();
-    List<Map<String, Object>> history = resumeFrom != null ? new ArrayList<>(resumeFrom.history()) : new ArrayList<>();
-    double lr = resumeFrom != null ? resumeFrom.learningRate() : cfg.learningRate();
-    double loss = Double.NaN, trainAcc = Double.NaN, valAcc = Double.NaN;
-    int first = resumeFrom != null ? resumeFrom.iteration() : 0;
-    if (resumeFrom != null) {
-      log.printf("resuming from %s: %d of %d iterations done, learning rate %.3e%n", resumeFrom.location(),
-          first, total, lr);
-    }
-    double evalSeconds = 0;
-    long loopStart = System.nanoTime(), windowStart = loopStart;
-    long[] split = new long[4]; // broadcast, aggregate job, slowest task's compute, driver update
+    return run.result(train);
+  }
 
-    for (int it = first; it < total; it++) {
+  /**
+   * Trains K models at once on the same batches (they must agree on batch size, seed, train size,
+   * precision and tree depth; hidden size, learning rate, schedule, rule, reg and epochs may differ):
+   * each iteration is one Spark job whose tasks compute all K gradients. A model that diverges stops
+   * alone. No checkpoints and no log: this is for search trials.
+   */
+  public static List<Outcome> trainPacked(JavaSparkContext sc, List<TrainConfig> cfgs, BlockSet train, BlockSet val,
+      int numClasses) {
+    TrainConfig first = cfgs.get(0);
+    for (TrainConfig c : cfgs) {
+      if (c.batchSize() != first.batchSize() || c.seed() != first.seed() || c.trainSize() != first.trainSize()
+          || c.single() != first.single() || c.aggDepth() != first.aggDepth()) {
+        throw new IllegalArgumentException("packed models must share batch-size, seed, train-size, precision and "
+            + "agg-depth");
+      }
+    }
+    PrintStream silent = new PrintStream(java.io.OutputStream.nullOutputStream());
+    List<Run> runs = new ArrayList<>();
+    for (TrainConfig c : cfgs) {
+      runs.add(new Run(c, new Shape(train.d(), c.hiddenSize(), numClasses), silent, null, train));
+    }
+    loop(sc, runs, train, val, 0, null);
+    List<Outcome> out = new ArrayList<>();
+    for (Run r : runs) {
+      out.add(r.diverged != null ? new Outcome(null, r.diverged) : new Outcome(r.result(train), null));
+    }
+    return out;
+  }
+
+  /** The iterations of all runs, from {@code first} until each has run its total (or stopped). */
+  private static void loop(JavaSparkContext sc, List<Run> runs, BlockSet train, BlockSet val, int first,
+      Trainer single) {
+    TrainConfig c0 = runs.get(0).cfg;
+    BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
+    int perEpoch = c0.iterationsPerEpoch();
+    for (int it = first; ; it++) {
+      List<Run> active = new ArrayList<>();
+      for (Run r : runs) {
+        if (r.diverged == null && it < r.total) {
+          active.add(r);
+        }
+      }
+      if (active.isEmpty()) {
+        return;
+      }
       int epoch = it / perEpoch, t = it % perEpoch;
+      Weights[] models = new Weights[active.size()];
+      for (int k = 0; k < models.length; k++) {
+        models[k] = active.get(k).weights(it);
+      }
+      sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1)
+          + (runs.size() > 1 ? " (" + models.length + " models)" : "/" + c0.totalIterations()));
+      long t0 = System.nanoTime();
+      Broadcast<PackedStep> step = sc.broadcast(new PackedStep(models, sampler.rows(epoch, t)));
+      long t1 = System.nanoTime();
+      PackedSum sum = train.rdd().treeAggregate(new PackedSum(),
+          (acc, block) -> acc.add(step.value(), block), PackedSum::merge, c0.aggDepth());
+      long t2 = System.nanoTime();
+      step.destroy();
+      for (int k = 0; k < models.length; k++) {
+        Run r = active.get(k);
+        r.split[0] += t1 - t0;
+        r.split[1] += t2 - t1;
+        try {
+          r.update(it, epoch, sum.get(k));
+          r.afterIteration(it, t, train, val, single);
+        } catch (Diverged e) {
+          r.diverged = e;
+        }
+      }
+    }
+  }
+
+  /** One model's state across iterations: weights, update rule, schedule, history, best model. */
+  private static final class Run {
+    final TrainConfig cfg;
+    final Shape s;
+    final PrintStream log;
+    final double[] w;
+    final Updater updater;
+    final DriverUpdate driver;
+    final List<Map<String, Object>> history;
+    final long[] trainSample;
+    final int first;
+    final long[] split = new long[4]; // broadcast, aggregate job, slowest task's compute, driver update
+    final long loopStart = System.nanoTime();
+    int total;
+    double lr;
+    double loss = Double.NaN, trainAcc = Double.NaN, valAcc = Double.NaN;
+    double bestVal = -1;
+    double[] best;
+    int bestIteration, sinceBest;
+    double evalSeconds;
+    long windowStart = loopStart;
+    Diverged diverged;
+
+    Run(TrainConfig cfg, Shape s, PrintStream log, Checkpoints.State resumeFrom, BlockSet train) {
+      this.cfg = cfg;
+      this.s = s;
+      this.log = log;
+      w = resumeFrom != null ? resumeFrom.model().weights().clone()
+          : cfg.init().equals("he") ? TwoLayerNet.heWeights(s, cfg.seed())
+          : TwoLayerNet.initialWeights(s, cfg.initStd(), cfg.seed());
+      updater = Updater.of(cfg.updateRule(), s.size(), cfg.momentum(), cfg.beta1(), cfg.beta2(), cfg.epsilon());
+      if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
+        updater.restore(resumeFrom.optimizer());
+      }
+      driver = new DriverUpdate(s, updater, cfg.reg(), cfg.single());
+      driver.narrow(w);
+      trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
+      total = cfg.totalIterations();
+      history = resumeFrom != null ? new ArrayList<>(resumeFrom.history()) : new ArrayList<>();
+      lr = resumeFrom != null ? resumeFrom.learningRate() : cfg.learningRate();
+      first = resumeFrom != null ? resumeFrom.iteration() : 0;
+      if (resumeFrom != null) {
+        log.printf("resuming from %s: %d of %d iterations done, learning rate %.3e%n", resumeFrom.location(),
+            first, total, lr);
+      }
+    }
+
+    /** The weights to broadcast for iteration {@code it} (after its learning rate is set). */
+    Weights weights(int it) {
       if (cfg.schedule().equals("cosine")) {
         lr = cfg.learningRate() * 0.5 * (1 + Math.cos(Math.PI * it / total));
       }
-      sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1) + "/" + total);
-      long t0 = System.nanoTime();
-      Broadcast<Step> step = sc.broadcast(new Step(driver.weights(w), sampler.rows(epoch, t)));
-      long t1 = System.nanoTime();
-      GradientSum sum = train.rdd().treeAggregate(new GradientSum(),
-          (acc, block) -> acc.add(step.value(), block), GradientSum::merge, cfg.aggDepth());
+      return driver.weights(w);
+    }
+
+    void update(int it, int epoch, GradientSum sum) {
       long t2 = System.nanoTime();
-      step.destroy();
       if (sum.count() != cfg.batchSize()) {
         throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.batchSize());
       }
@@ -110,18 +213,20 @@ public final class Trainer {
       if (!Double.isFinite(loss)) {
         throw new Diverged(it + 1, loss, lr);
       }
-      long t3 = System.nanoTime();
-      split[0] += t1 - t0;
-      split[1] += t2 - t1;
       split[2] += sum.computeNanos();
-      split[3] += t3 - t2;
-
+      split[3] += System.nanoTime() - t2;
       Map<String, Object> h = new LinkedHashMap<>();
       h.put("iteration", it + 1);
       h.put("epoch", epoch + 1);
       h.put("loss", loss);
       h.put("learning_rate", lr);
       history.add(h);
+    }
+
+    /** Progress line, epoch-end evaluation and learning-rate decay, checkpoint, early stopping. */
+    void afterIteration(int it, int t, BlockSet train, BlockSet val, Trainer single) {
+      int perEpoch = cfg.iterationsPerEpoch(), epoch = it / perEpoch;
+      Map<String, Object> h = history.get(history.size() - 1);
       if ((it + 1) % cfg.logEvery() == 0 || it == first || it + 1 == total) {
         long now = System.nanoTime();
         int done = it == first ? 1 : ((it + 1) % cfg.logEvery() == 0 ? cfg.logEvery() : (it + 1) % cfg.logEvery());
@@ -158,13 +263,13 @@ public final class Trainer {
         windowStart += e1 - e0;
       }
       boolean due = t == perEpoch - 1 || (cfg.checkpointEvery() > 0 && (it + 1) % cfg.checkpointEvery() == 0);
-      if (checkpoints != null && due) {
+      if (single != null && single.checkpoints != null && due) {
         long c0 = System.nanoTime();
         if (!allFinite(w)) {
           throw new Diverged(it + 1, Double.NaN, lr); // never let a bad state replace a good checkpoint
         }
-        checkpoints.save(new Checkpoints.State(new ModelFile(s, w, mean, std), it + 1, lr, history, settings,
-            updater.state(), null));
+        single.checkpoints.save(new Checkpoints.State(new ModelFile(s, w, single.mean, single.std), it + 1, lr,
+            history, single.settings, updater.state(), null));
         windowStart += System.nanoTime() - c0;
         evalSeconds += (System.nanoTime() - c0) / 1e9;
       }
@@ -172,25 +277,27 @@ public final class Trainer {
         log.printf("early stopping at iteration %d: no better validation accuracy for %d epochs; keeping the"
             + " model of iteration %d (val accuracy %.4f)%n", it + 1, sinceBest, bestIteration, bestVal);
         total = it + 1;
-        break;
       }
     }
-    if (best != null && bestVal > valAcc) {
-      System.arraycopy(best, 0, w, 0, w.length); // early stopping keeps the best model seen
-      valAcc = bestVal;
-      trainAcc = Evaluation.of(train, Weights.of(s, w, cfg.single()), cfg.aggDepth(), trainSample).accuracy();
+
+    Result result(BlockSet train) {
+      if (best != null && bestVal > valAcc) {
+        System.arraycopy(best, 0, w, 0, w.length); // early stopping keeps the best model seen
+        valAcc = bestVal;
+        trainAcc = Evaluation.of(train, Weights.of(s, w, cfg.single()), cfg.aggDepth(), trainSample).accuracy();
+      }
+      double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - evalSeconds;
+      int ran = Math.max(1, total - first);
+      Map<String, Double> perIteration = new LinkedHashMap<>();
+      perIteration.put("total", loopSeconds * 1e3 / ran);
+      perIteration.put("broadcast", split[0] / 1e6 / ran);
+      perIteration.put("aggregate_job", split[1] / 1e6 / ran);
+      perIteration.put("task_compute", split[2] / 1e6 / ran);
+      perIteration.put("scheduling_transfer_merge", (split[1] - split[2]) / 1e6 / ran);
+      perIteration.put("driver_update", split[3] / 1e6 / ran);
+      return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
+          (long) ran * cfg.batchSize(), perIteration);
     }
-    double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - evalSeconds;
-    int ran = Math.max(1, total - first);
-    Map<String, Double> perIteration = new LinkedHashMap<>();
-    perIteration.put("total", loopSeconds * 1e3 / ran);
-    perIteration.put("broadcast", split[0] / 1e6 / ran);
-    perIteration.put("aggregate_job", split[1] / 1e6 / ran);
-    perIteration.put("task_compute", split[2] / 1e6 / ran);
-    perIteration.put("scheduling_transfer_merge", (split[1] - split[2]) / 1e6 / ran);
-    perIteration.put("driver_update", split[3] / 1e6 / ran);
-    return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
-        (long) ran * cfg.batchSize(), perIteration);
   }
 
   static String eta(double seconds) {

@@ -41,17 +41,18 @@ class SearchCommandTest {
     assertEquals(rows.subList(0, 3), after.subList(0, 3), "finished trials kept as they were");
     assertEquals(rows.get(3).split(",")[1], after.get(3).split(",")[1], "the same trial 2 (settings from the seed)");
 
-    // two trials at a time as concurrent jobs: the same trials, the same results, in the same table
-    String[] parallel = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
-        "--parallel", "2", "--out", tmp.resolve("parallel").toString())).toArray(String[]::new);
-    TrainCommandTest.Run both = TrainCommandTest.run(parallel);
+    // two trials in the same jobs, next to the third as a concurrent job: the same results, the same table
+    String[] packed = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
+        "--pack", "2", "--parallel", "2", "--out", tmp.resolve("packed").toString())).toArray(String[]::new);
+    TrainCommandTest.Run both = TrainCommandTest.run(packed);
     assertEquals(0, both.code(), both.err());
-    assertTrue(both.out().contains("2 at a time"), both.out());
-    List<String> concurrent = Files.readAllLines(tmp.resolve("parallel/trials.csv"));
-    assertEquals(rows.size(), concurrent.size());
+    assertTrue(both.out().contains("2 job(s) at a time of up to 2 models"), both.out());
+    assertTrue(both.out().contains("(trained with trials [0, 1])"), both.out());
+    List<String> together = Files.readAllLines(tmp.resolve("packed/trials.csv"));
+    assertEquals(rows.size(), together.size());
     for (int i = 0; i < rows.size(); i++) { // every column but the seconds
       assertEquals(rows.get(i).substring(0, rows.get(i).lastIndexOf(',')),
-          concurrent.get(i).substring(0, concurrent.get(i).lastIndexOf(',')), "row " + i);
+          together.get(i).substring(0, together.get(i).lastIndexOf(',')), "row " + i);
     }
   }
 }
