@@ -38,7 +38,7 @@ public final class Main {
   static final String USAGE = "usage: submit.sh train [--conf FILE] [--KEY VALUE ...]\n"
       + "       submit.sh evaluate --model M.npz [--data PATH] [--split train|val|test] [--reg λ] [--json]\n"
       + "       submit.sh predict --model M.npz INPUT... [--out FILE.csv|FILE.json] [--top 3] [--spark-above N]\n"
-      + "       submit.sh search [--space conf/search.properties] [--trials N] [--minutes M] [--pack K] [--parallel P] [--grid] [--KEY VALUE ...]\n"
+      + "       submit.sh search [--space conf/search.properties] [--trials N] [--minutes M] [--pack K] [--parallel P] [--halving R] [--grid] [--KEY VALUE ...]\n"
       + "       submit.sh bench [--quick] [--KEY VALUE ...]\n"
       + "       submit.sh gradcheck";
 

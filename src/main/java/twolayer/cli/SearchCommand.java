@@ -24,11 +24,13 @@ final class SearchCommand {
    * Trials on the same cached data: {@code --pack K} trains up to K trials in the same Spark jobs (each
    * task computes all K gradients on the shared batch: Spark's per-job cost is paid once), and
    * {@code --parallel P} runs P such groups at once as concurrent jobs in FAIR pools (one job's
-   * scheduling, broadcast and driver update overlap another's tasks). {@code OUT/trials.csv} grows after each trial, so an interrupted search resumes where it
+   * scheduling, broadcast and driver update overlap another's tasks). {@code --halving R} is successive
+   * halving within each pack (all trials in one pack unless --pack says otherwise): after epochs E/2^R,
+   * ..., E/2 the worse half stops. {@code OUT/trials.csv} grows after each trial, so an interrupted search resumes where it
    * stopped; the best model so far (by validation accuracy) and its report are in {@code OUT/best/}.
    */
   static void run(List<String> args, PrintStream out) {
-    Set<String> extra = Set.of("space", "trials", "minutes", "parallel", "pack");
+    Set<String> extra = Set.of("space", "trials", "minutes", "parallel", "pack", "halving");
     Settings settings = Settings.parse(args, extra, Set.of("grid", "verbose"));
     TrainConfig cfg = settings.trainConfig();
     twolayer.search.SearchSpace space = twolayer.search.SearchSpace.read(
@@ -40,7 +42,9 @@ final class SearchCommand {
     }
     int budget = settings.has("trials") ? settings.intAtLeast("trials", 1) : 8;
     int parallel = settings.has("parallel") ? settings.intAtLeast("parallel", 1) : 1;
-    int pack = settings.has("pack") ? settings.intAtLeast("pack", 1) : 1;
+    int halving = settings.has("halving") ? settings.intAtLeast("halving", 1) : 0;
+    int pack = settings.has("pack") ? settings.intAtLeast("pack", 1) : halving > 0 ? Integer.MAX_VALUE : 1;
+    int[] rungs = rungs(cfg.epochs(), halving);
     double minutes = settings.has("minutes") ? settings.positive("minutes") : Double.POSITIVE_INFINITY;
     List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.seed());
     trials = trials.subList(0, Math.min(budget, trials.size()));
@@ -49,7 +53,7 @@ final class SearchCommand {
     List<Map<String, Object>> done = readTrials(csv);
     List<String> columns = new java.util.ArrayList<>(List.of("trial"));
     columns.addAll(space.keys());
-    columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "seconds"));
+    columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "epochs_run", "seconds"));
     try (JavaSparkContext sc = Main.spark("twolayer-spark search", cfg.master(),
         parallel > 1 ? Map.of("spark.scheduler.mode", "FAIR") : Map.of())) {
       Main.Loaded d = Main.Loaded.of(sc, cfg);
@@ -60,7 +64,8 @@ final class SearchCommand {
       double[] best = {done.stream().mapToDouble(r -> Double.parseDouble(r.get("val_accuracy").toString())).max()
           .orElse(-1)};
       out.printf("search: %d trials (%d already done in %s), %d job(s) at a time of up to %d models, data loaded"
-          + " in %.1f s%n", trials.size(), done.size(), csv, parallel, pack, loadSeconds);
+          + " in %.1f s%s%n", trials.size(), done.size(), csv, parallel, Math.min(pack, trials.size()), loadSeconds,
+          rungs.length > 0 ? ", halving after epochs " + java.util.Arrays.toString(rungs) : "");
       long start = System.nanoTime();
       List<Map<String, String>> all = trials;
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
@@ -80,7 +85,8 @@ final class SearchCommand {
           sc.setLocalProperty("spark.scheduler.pool", "trials-" + group.get(0) % parallel);
           sc.setJobGroup("search", "search trials " + group, false);
           long s0 = System.nanoTime();
-          List<Trainer.Outcome> outcomes = Trainer.trainPacked(sc, tcs, train, val, data.dataset().numClasses());
+          List<Trainer.Outcome> outcomes = Trainer.trainPacked(sc, tcs, train, val, data.dataset().numClasses(),
+              rungs);
           double seconds = (System.nanoTime() - s0) / 1e9;
           synchronized (done) { // one trial at a time records its row and, when it is the best, its model
             for (int k = 0; k < group.size(); k++) {
@@ -95,6 +101,7 @@ final class SearchCommand {
               row.put("val_accuracy", r == null ? 0.0 : r.valAccuracy());
               row.put("train_accuracy", r == null ? 0.0 : r.trainAccuracy());
               row.put("loss", r == null ? Double.NaN : r.loss());
+              row.put("epochs_run", r == null || r.history().isEmpty() ? 0 : r.history().get(r.history().size() - 1).get("epoch"));
               row.put("seconds", seconds);
               out.printf("trial %d %s: val accuracy %.4f, train accuracy %.4f, %.0f s%s%n", index, all.get(index),
                   row.get("val_accuracy"), row.get("train_accuracy"), seconds,
@@ -164,6 +171,27 @@ final class SearchCommand {
       }
     }
     return groups;
+  }
+
+  /**
+   * Successive halving's rungs for {@code epochs}: the ends of epochs E/2^R, ..., E/4, E/2 (at least 1,
+   * no repeats); none when {@code halving} is 0.
+   */
+  static int[] rungs(int epochs, int halving) {
+    if (halving == 0) {
+      return new int[0];
+    }
+    if (epochs <= 0) {
+      throw new UserError("halving: needs trials counted in epochs (--epochs N), not in iterations");
+    }
+    java.util.TreeSet<Integer> at = new java.util.TreeSet<>();
+    for (int r = halving; r >= 1; r--) {
+      int e = Math.max(1, (int) (epochs / Math.pow(2, r)));
+      if (e < epochs) {
+        at.add(e);
+      }
+    }
+    return at.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** The rows of a trials.csv written by an earlier (interrupted) search; empty when there is none. */

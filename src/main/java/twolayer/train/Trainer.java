@@ -69,7 +69,7 @@ public final class Trainer {
    */
   public Result train(BlockSet train, BlockSet val, int numClasses) {
     Run run = new Run(cfg, new Shape(train.d(), cfg.hiddenSize(), numClasses), log, resumeFrom, train);
-    loop(sc, List.of(run), train, val, run.first, this);
+    loop(sc, List.of(run), train, val, run.first, this, new int[0]);
     if (run.diverged != null) {
       throw run.diverged;
     }
@@ -84,6 +84,16 @@ public final class Trainer {
    */
   public static List<Outcome> trainPacked(JavaSparkContext sc, List<TrainConfig> cfgs, BlockSet train, BlockSet val,
       int numClasses) {
+    return trainPacked(sc, cfgs, train, val, numClasses, new int[0]);
+  }
+
+  /**
+   * The same with successive halving: at the end of each epoch in {@code rungs}, the better half of the
+   * models still training (by validation accuracy; ties to the earlier model) go on and the others stop
+   * there, so most of the time goes to the promising ones.
+   */
+  public static List<Outcome> trainPacked(JavaSparkContext sc, List<TrainConfig> cfgs, BlockSet train, BlockSet val,
+      int numClasses, int[] rungs) {
     TrainConfig first = cfgs.get(0);
     for (TrainConfig c : cfgs) {
       if (c.batchSize() != first.batchSize() || c.seed() != first.seed() || c.trainSize() != first.trainSize()
@@ -97,7 +107,7 @@ public final class Trainer {
     for (TrainConfig c : cfgs) {
       runs.add(new Run(c, new Shape(train.d(), c.hiddenSize(), numClasses), silent, null, train));
     }
-    loop(sc, runs, train, val, 0, null);
+    loop(sc, runs, train, val, 0, null, rungs);
     List<Outcome> out = new ArrayList<>();
     for (Run r : runs) {
       out.add(r.diverged != null ? new Outcome(null, r.diverged) : new Outcome(r.result(train), null));
@@ -107,7 +117,7 @@ public final class Trainer {
 
   /** The iterations of all runs, from {@code first} until each has run its total (or stopped). */
   private static void loop(JavaSparkContext sc, List<Run> runs, BlockSet train, BlockSet val, int first,
-      Trainer single) {
+      Trainer single, int[] rungs) {
     TrainConfig c0 = runs.get(0).cfg;
     BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
     int perEpoch = c0.iterationsPerEpoch();
@@ -146,6 +156,25 @@ public final class Trainer {
           r.diverged = e;
         }
       }
+      int ended = it + 1;
+      if (ended % perEpoch == 0 && java.util.Arrays.stream(rungs).anyMatch(e -> e * perEpoch == ended)) {
+        halve(runs, it);
+      }
+    }
+  }
+
+  /** Stops the worse half (by validation accuracy) of the runs still going after iteration {@code it}. */
+  private static void halve(List<Run> runs, int it) {
+    List<Run> going = new ArrayList<>();
+    for (Run r : runs) {
+      if (r.diverged == null && it + 1 < r.total) {
+        going.add(r);
+      }
+    }
+    going.sort((a, b) -> Double.compare(b.valAcc, a.valAcc)); // stable: ties keep the earlier run first
+    for (Run r : going.subList((going.size() + 1) / 2, going.size())) {
+      r.log.printf("halving: stopped after iteration %d (val accuracy %.4f)%n", it + 1, r.valAcc);
+      r.total = it + 1;
     }
   }
 

@@ -55,4 +55,27 @@ class SearchCommandTest {
           together.get(i).substring(0, together.get(i).lastIndexOf(',')), "row " + i);
     }
   }
+
+  @Test
+  void successiveHalvingStopsTheWorseHalfAtEachRung() throws Exception {
+    String data = TestData.cifarFolder();
+    Path space = Files.writeString(tmp.resolve("space.properties"),
+        "hidden-size=10,20\nlearning-rate=1e-5..3e-3 log\n");
+    Path out = tmp.resolve("halving");
+    TrainCommandTest.Run run = TrainCommandTest.run("search", "--space", space.toString(), "--trials", "4",
+        "--halving", "2", "--master", "local[2]", "--data", data, "--out", out.toString(), "--train-size", "1000",
+        "--val-size", "200", "--test-size", "200", "--batch-size", "100", "--epochs", "4");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("halving after epochs [1, 2]"), run.out());
+    List<String> rows = Files.readAllLines(out.resolve("trials.csv"));
+    List<String> head = List.of(rows.get(0).split(","));
+    int epochs = head.indexOf("epochs_run"), valCol = head.indexOf("val_accuracy");
+    List<Integer> ran = new java.util.ArrayList<>();
+    for (String r : rows.subList(1, rows.size())) {
+      ran.add(Integer.parseInt(r.split(",")[epochs]));
+    }
+    java.util.Collections.sort(ran);
+    assertEquals(List.of(1, 1, 2, 4), ran, "4 trials: 2 stop after epoch 1, 1 after epoch 2, 1 runs to the end");
+    assertTrue(rows.stream().skip(1).allMatch(r -> Double.parseDouble(r.split(",")[valCol]) > 0), rows.toString());
+  }
 }
