@@ -144,10 +144,11 @@ public final class Trainer {
       PackedSum sum = train.rdd().treeAggregate(new PackedSum(),
           (acc, block) -> acc.add(step.value(), block), PackedSum::merge, c0.aggDepth());
       long t2 = System.nanoTime();
-      step.destroy();
+      step.destroy(); // blocks until the executors dropped it: part of the broadcast's cost
+      long t3 = System.nanoTime();
       for (int k = 0; k < models.length; k++) {
         Run r = active.get(k);
-        r.split[0] += t1 - t0;
+        r.split[0] += t1 - t0 + t3 - t2;
         r.split[1] += t2 - t1;
         try {
           r.update(it, epoch, sum.get(k));
@@ -189,7 +190,7 @@ public final class Trainer {
     final List<Map<String, Object>> history;
     final long[] trainSample;
     final int first;
-    final long[] split = new long[4]; // broadcast, aggregate job, slowest task's compute, driver update
+    final long[] split = new long[4]; // broadcast (and its destroy), aggregate job, slowest task's compute, driver update
     final long loopStart = System.nanoTime();
     int total;
     double lr;
