@@ -110,13 +110,7 @@ class GradientSumTest {
     assertEquals(0, f.factorRows(), "24·96 > 2048: multiplied out");
     GradientSum d = dense[0].merge(dense[1]).merge(dense[2]);
     assertEquals(d.loss(), f.loss(), 1e-9);
-    double[] a = d.gradient(), b = f.gradient();
-    double max = 0, diff = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i]));
-      diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    }
-    assertTrue(diff <= 1e-5 * max, "factored vs dense: " + diff + " of " + max);
+    assertClose(d.gradient(), f.gradient(), 1e-5, "factored vs dense");
   }
 
   @Test
@@ -134,13 +128,7 @@ class GradientSumTest {
     assertEquals(16, blocks.factorRows());
     blocks.multiplyOutParallel(null);
     assertEquals(0, blocks.factorRows());
-    double[] a = whole.gradient(), b = blocks.gradient();
-    double max = 0, diff = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i]));
-      diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    }
-    assertTrue(diff <= 1e-6 * max, "blocks vs one product (float rounding only): " + diff + " of " + max);
+    assertClose(whole.gradient(), blocks.gradient(), 1e-6, "blocks vs one product (float rounding only)");
   }
 
   static GradientSum roundTrip(GradientSum g) throws Exception {
@@ -198,12 +186,17 @@ class GradientSumTest {
   }
 
   static void assertClose(double[] expected, double[] actual, String what) {
+    assertClose(expected, actual, 1e-12, what);
+  }
+
+  /** Largest difference at most {@code tolerance} times the largest expected magnitude. */
+  static void assertClose(double[] expected, double[] actual, double tolerance, String what) {
     double norm = 0, diff = 0;
     for (int i = 0; i < expected.length; i++) {
       norm = Math.max(norm, Math.abs(expected[i]));
       diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
     }
-    assertTrue(diff <= 1e-12 * norm, what + ": max difference " + diff + " vs max " + norm);
+    assertTrue(diff <= tolerance * norm, what + ": max difference " + diff + " vs max " + norm);
   }
 
   static GradientSum withLoss(GradientSum g, double loss) {

@@ -16,13 +16,8 @@ class SearchCommandTest {
 
   @Test
   void searchesKeepsTheBestAndResumesWithoutRedoingFinishedTrials() throws Exception {
-    String data = TestData.cifarFolder();
-    Path space = Files.writeString(tmp.resolve("space.properties"),
-        "hidden-size=10,20\nlearning-rate=1e-4..3e-3 log\n");
     Path out = tmp.resolve("search");
-    String[] args = {"search", "--space", space.toString(), "--trials", "3", "--master", "local[2]", "--data", data,
-        "--out", out.toString(), "--train-size", "1000", "--val-size", "200", "--test-size", "200",
-        "--batch-size", "100", "--iterations", "20"};
+    String[] args = search("learning-rate=1e-4..3e-3 log", out, "--trials", "3", "--iterations", "20");
     TrainCommandTest.Run first = TrainCommandTest.run(args);
     assertEquals(0, first.code(), first.err());
     List<String> rows = Files.readAllLines(out.resolve("trials.csv"));
@@ -58,13 +53,9 @@ class SearchCommandTest {
 
   @Test
   void successiveHalvingStopsTheWorseHalfAtEachRung() throws Exception {
-    String data = TestData.cifarFolder();
-    Path space = Files.writeString(tmp.resolve("space.properties"),
-        "hidden-size=10,20\nlearning-rate=1e-5..3e-3 log\n");
     Path out = tmp.resolve("halving");
-    TrainCommandTest.Run run = TrainCommandTest.run("search", "--space", space.toString(), "--trials", "4",
-        "--halving", "2", "--master", "local[2]", "--data", data, "--out", out.toString(), "--train-size", "1000",
-        "--val-size", "200", "--test-size", "200", "--batch-size", "100", "--epochs", "4");
+    TrainCommandTest.Run run = TrainCommandTest.run(search("learning-rate=1e-5..3e-3 log", out, "--trials", "4",
+        "--halving", "2", "--epochs", "4"));
     assertEquals(0, run.code(), run.err());
     assertTrue(run.out().contains("halving after epochs [1, 2]"), run.out());
     List<String> rows = Files.readAllLines(out.resolve("trials.csv"));
@@ -77,5 +68,15 @@ class SearchCommandTest {
     java.util.Collections.sort(ran);
     assertEquals(List.of(1, 1, 2, 4), ran, "4 trials: 2 stop after epoch 1, 1 after epoch 2, 1 runs to the end");
     assertTrue(rows.stream().skip(1).allMatch(r -> Double.parseDouble(r.split(",")[valCol]) > 0), rows.toString());
+  }
+
+  /** A search on a CIFAR-10 subset (1000 train, 200 val and test, batch 100) over hidden {10, 20} and {@code range}. */
+  String[] search(String range, Path out, String... more) throws Exception {
+    Path space = Files.writeString(tmp.resolve("space-" + out.getFileName() + ".properties"), "hidden-size=10,20\n" + range + "\n");
+    List<String> args = new java.util.ArrayList<>(List.of("search", "--space", space.toString(), "--master", "local[2]",
+        "--data", TestData.cifarFolder(), "--out", out.toString(), "--train-size", "1000", "--val-size", "200",
+        "--test-size", "200", "--batch-size", "100"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 }
