@@ -35,6 +35,10 @@ public final class GradientSum implements Serializable {
   private int factorRows;
   private transient float[] fx; // factorRows×D
   private transient float[] fdz; // factorRows×H
+  // the factor rows as segments in partition order, whatever order the partial sums arrive in: the
+  // multiplied-out sum then adds its rows in one order on every run (float addition is not associative)
+  private transient int[] segPartition = new int[0];
+  private transient int[] segRows = new int[0];
 
   /** Adds the batch rows {@code step.rows()[block.partition]} of {@code block}. */
   public GradientSum add(Step step, Block block) {
@@ -57,7 +61,7 @@ public final class GradientSum implements Serializable {
       }
       loss += FloatNet.lossAndGradient(s, w.floats(), x, 0, ws.labels(), 0, rows.length, gradF, ws, base == 0);
       if (factor) {
-        appendFactors(s, x, ws.lastDz1(), rows.length);
+        appendFactors(s, x, ws.lastDz1(), rows.length, block.partition);
       }
     } else {
       double[] x = ws.gather(block.x, block.y, block.d, rows);
@@ -84,7 +88,7 @@ public final class GradientSum implements Serializable {
     grad = sum(grad, o.grad);
     gradF = sum(gradF, o.gradF);
     if (o.factorRows > 0) {
-      appendFactors(o.shape, o.fx, o.fdz, o.factorRows);
+      mergeFactors(o);
     }
     loss += o.loss;
     count += o.count;
@@ -140,7 +144,8 @@ public final class GradientSum implements Serializable {
     return rows * (s.d() + s.h()) < (long) s.d() * s.h();
   }
 
-  private void appendFactors(Shape s, float[] x, float[] dz1, int m) {
+  /** Appends m factor rows of {@code partition} (a task adds only its own partition's blocks, in order). */
+  private void appendFactors(Shape s, float[] x, float[] dz1, int m, int partition) {
     shape = s;
     int d = s.d(), h = s.h();
     fx = java.util.Arrays.copyOf(fx == null ? new float[0] : fx, (factorRows + m) * d);
@@ -148,6 +153,41 @@ public final class GradientSum implements Serializable {
     System.arraycopy(x, 0, fx, factorRows * d, m * d);
     System.arraycopy(dz1, 0, fdz, factorRows * h, m * h);
     factorRows += m;
+    segPartition = java.util.Arrays.copyOf(segPartition, segPartition.length + 1);
+    segRows = java.util.Arrays.copyOf(segRows, segRows.length + 1);
+    segPartition[segPartition.length - 1] = partition;
+    segRows[segRows.length - 1] = m;
+  }
+
+  /** Takes o's factor rows, the segments of both interleaved by partition (each side is already sorted). */
+  private void mergeFactors(GradientSum o) {
+    shape = o.shape;
+    int d = shape.d(), h = shape.h(), rows = factorRows + o.factorRows, n = segRows.length + o.segRows.length;
+    float[] x = new float[rows * d], dz = new float[rows * h];
+    int[] parts = new int[n], counts = new int[n];
+    int i = 0, j = 0, at = 0, fromThis = 0, fromO = 0;
+    for (int k = 0; k < n; k++) {
+      boolean mine = j == o.segRows.length || (i < segRows.length && segPartition[i] <= o.segPartition[j]);
+      int m = mine ? segRows[i] : o.segRows[j];
+      int src = mine ? fromThis : fromO;
+      System.arraycopy(mine ? fx : o.fx, src * d, x, at * d, m * d);
+      System.arraycopy(mine ? fdz : o.fdz, src * h, dz, at * h, m * h);
+      parts[k] = mine ? segPartition[i] : o.segPartition[j];
+      counts[k] = m;
+      if (mine) {
+        fromThis += m;
+        i++;
+      } else {
+        fromO += m;
+        j++;
+      }
+      at += m;
+    }
+    fx = x;
+    fdz = dz;
+    factorRows = rows;
+    segPartition = parts;
+    segRows = counts;
   }
 
   /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
@@ -188,6 +228,8 @@ public final class GradientSum implements Serializable {
       Gemm.gemm(true, false, d1 - d0, h, rows, 1f, fx, d0, d, fdz, 0, h, b, gradF, shape.w1() + d0 * h, h);
     });
     factorRows = 0;
+    segPartition = new int[0];
+    segRows = new int[0];
     fx = null;
     fdz = null;
   }
@@ -217,6 +259,7 @@ public final class GradientSum implements Serializable {
     ArrayIO.writeFloats(out, gradF);
     ArrayIO.writeFloats(out, fx == null ? null : java.util.Arrays.copyOf(fx, factorRows * shape.d()));
     ArrayIO.writeFloats(out, fdz == null ? null : java.util.Arrays.copyOf(fdz, factorRows * shape.h()));
+    out.writeObject(factorRows == 0 ? null : new int[][] {segPartition, segRows}); // the zero value stays tiny
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
@@ -225,6 +268,9 @@ public final class GradientSum implements Serializable {
     gradF = ArrayIO.readFloats(in);
     fx = ArrayIO.readFloats(in);
     fdz = ArrayIO.readFloats(in);
+    int[][] segments = (int[][]) in.readObject();
+    segPartition = segments == null ? new int[0] : segments[0];
+    segRows = segments == null ? new int[0] : segments[1];
   }
 
   private static double[] sum(double[] a, double[] b) {

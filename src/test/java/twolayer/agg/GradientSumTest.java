@@ -114,6 +114,39 @@ class GradientSumTest {
   }
 
   @Test
+  void factorSumsAreTheSameBitForBitWhateverOrderThePartitionsArriveIn() throws Exception {
+    // 2 partitions, as in local[2]: with more, the dense parts (b1, W2, b2) depend on the order too
+    Shape s = new Shape(64, 32, 3); // 2 partitions of 5 rows: 10·96 < 2048, factors to the end
+    Random r = new Random(12);
+    float[] x = new float[10 * s.d()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    int[] y = r.ints(10, 0, s.c()).toArray();
+    double[] w = TwoLayerNet.initialWeights(s, 0.3, 5);
+    GradientSum[] parts = new GradientSum[2];
+    for (int p = 0; p < 2; p++) {
+      int[][] rows = {{}, {}};
+      rows[p] = range(5);
+      parts[p] = new GradientSum().add(new Step(Weights.of(s, w, true), rows),
+          Block.of(p, Arrays.copyOfRange(x, p * 5 * s.d(), (p + 1) * 5 * s.d()), Arrays.copyOfRange(y, p * 5, p * 5 + 5)));
+    }
+    double[] first = null;
+    for (int[] order : new int[][] {{0, 1}, {1, 0}}) {
+      GradientSum total = new GradientSum(); // the driver's fold: the zero value, then results as they come
+      for (int p : order) {
+        total = total.merge(roundTrip(parts[p]));
+      }
+      assertEquals(10, total.factorRows());
+      double[] g = total.gradient();
+      if (first == null) {
+        first = g;
+      }
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first, g, "arrival order " + Arrays.toString(order));
+    }
+  }
+
+  @Test
   void multiplyingOutInBlocksOfDGivesTheWholeProduct() throws Exception {
     Shape s = new Shape(600, 32, 3); // dW1 in blocks of 256, 256 and 88 rows
     Random r = new Random(9);
