@@ -112,7 +112,12 @@ public final class GradientSum implements Serializable {
   /** The summed gradient in the {@link Shape} layout (widened to double); null when no example was added. */
   public double[] gradient() {
     multiplyOut();
-    return gradF == null ? grad : scaled(1.0);
+    if (gradF == null) {
+      return grad;
+    }
+    double[] g = new double[gradF.length];
+    scaledInto(1.0, g, 0, g.length);
+    return g;
   }
 
   /**
@@ -211,15 +216,9 @@ public final class GradientSum implements Serializable {
     if (factorRows == 0) {
       return;
     }
-    float beta = 1f;
-    if (base > 0) { // the W1 part is the product alone: written with beta 0, so the array needs no zeroing
-      float[] full = reuse != null && reuse.length == shape.size() ? reuse : new float[shape.size()];
-      System.arraycopy(gradF, 0, full, base, gradF.length);
-      gradF = full;
-      base = 0;
-      beta = 0f;
-    }
-    float b = beta;
+    // a W1 part that was not there is the product alone: written with beta 0, so it needs no zeroing
+    float b = base > 0 ? 0f : 1f;
+    widen(reuse);
     int d = shape.d(), h = shape.h(), rows = factorRows, per = parallel ? BLOCK : d;
     IntStream blocks = IntStream.range(0, (d + per - 1) / per);
     (parallel ? blocks.parallel() : blocks).forEach(j -> {
@@ -236,29 +235,29 @@ public final class GradientSum implements Serializable {
 
   /** Gives the float sums the full layout (a W1 part of zeros) when they hold only the part from b1 on. */
   private void widen() {
+    widen(null);
+  }
+
+  /**
+   * The same, into {@code reuse} when it has the layout's size: its W1 part is then left as it was, for
+   * a caller that overwrites it.
+   */
+  private void widen(float[] reuse) {
     if (base == 0 || gradF == null) {
       return;
     }
-    float[] full = new float[shape.size()];
+    float[] full = reuse != null && reuse.length == shape.size() ? reuse : new float[shape.size()];
     System.arraycopy(gradF, 0, full, base, gradF.length);
     gradF = full;
     base = 0;
-  }
-
-  private double[] scaled(double f) {
-    double[] g = new double[grad != null ? grad.length : gradF.length];
-    for (int i = 0; i < g.length; i++) {
-      g[i] = (grad != null ? grad[i] : gradF[i]) * f;
-    }
-    return g;
   }
 
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
     out.defaultWriteObject();
     ArrayIO.writeDoubles(out, grad);
     ArrayIO.writeFloats(out, gradF);
-    ArrayIO.writeFloats(out, fx == null ? null : java.util.Arrays.copyOf(fx, factorRows * shape.d()));
-    ArrayIO.writeFloats(out, fdz == null ? null : java.util.Arrays.copyOf(fdz, factorRows * shape.h()));
+    ArrayIO.writeFloats(out, fx); // factorRows×D exactly: appends and merges size them so
+    ArrayIO.writeFloats(out, fdz);
     out.writeObject(factorRows == 0 ? null : new int[][] {segPartition, segRows}); // the zero value stays tiny
   }
 
