@@ -68,20 +68,17 @@ final class SearchCommand {
           rungs.length > 0 ? ", halving after epochs " + java.util.Arrays.toString(rungs) : "");
       long start = System.nanoTime();
       List<Map<String, String>> all = trials;
+      List<Settings> trialSettings = trials.stream().map(settings::with).toList();
+      List<TrainConfig> trialConfigs = trialSettings.stream().map(Settings::trainConfig).toList();
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
       List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
-      for (List<Integer> group : packs(trials, done, settings, pack)) {
+      for (List<Integer> group : packs(trialConfigs, done, pack)) {
         running.add(pool.submit(() -> {
           if ((System.nanoTime() - start) / 60e9 > minutes) {
             out.println("search: the budget of " + minutes + " minutes is spent: trials " + group + " not run");
             return;
           }
-          List<Settings> ts = new java.util.ArrayList<>();
-          List<TrainConfig> tcs = new java.util.ArrayList<>();
-          for (int index : group) {
-            ts.add(settings.with(all.get(index)));
-            tcs.add(ts.get(ts.size() - 1).trainConfig());
-          }
+          List<TrainConfig> tcs = group.stream().map(trialConfigs::get).toList();
           sc.setLocalProperty("spark.scheduler.pool", "trials-" + group.get(0) % parallel);
           sc.setJobGroup("search", "search trials " + group, false);
           long s0 = System.nanoTime();
@@ -109,7 +106,8 @@ final class SearchCommand {
               if (r != null && r.valAccuracy() > best[0]) {
                 best[0] = r.valAccuracy();
                 Path bestDir = Main.outputFolder(outDir.resolve("best").toString());
-                Main.writeRun(bestDir, sc, ts.get(k).all(), tcs.get(k), r, test, data, mean, std, loadSeconds);
+                Main.writeRun(bestDir, sc, trialSettings.get(index).all(), tcs.get(k), r, test, data, mean, std,
+                    loadSeconds);
                 out.printf("  new best: written to %s%n", bestDir);
               }
               done.add(row);
@@ -146,20 +144,18 @@ final class SearchCommand {
   }
 
   /**
-   * The trials still to run, in groups of up to {@code pack} that can share Spark jobs: the same batch
-   * size, seed, train size, precision and tree depth (Trainer.trainPacked), in trial order.
+   * The trials still to run, in groups of up to {@code pack} that can share Spark jobs (the same
+   * {@link TrainConfig#packing}), in trial order.
    */
-  static List<List<Integer>> packs(List<Map<String, String>> trials, List<Map<String, Object>> done, Settings settings,
-      int pack) {
+  static List<List<Integer>> packs(List<TrainConfig> configs, List<Map<String, Object>> done, int pack) {
     Map<List<Object>, List<Integer>> open = new LinkedHashMap<>();
     List<List<Integer>> groups = new java.util.ArrayList<>();
-    for (int i = 0; i < trials.size(); i++) {
+    for (int i = 0; i < configs.size(); i++) {
       String index = String.valueOf(i);
       if (done.stream().anyMatch(r -> r.get("trial").toString().equals(index))) {
         continue;
       }
-      TrainConfig c = settings.with(trials.get(i)).trainConfig();
-      List<Object> key = List.of(c.batchSize(), c.seed(), c.trainSize(), c.single(), c.aggDepth());
+      List<Object> key = configs.get(i).packing();
       List<Integer> group = open.computeIfAbsent(key, k -> {
         List<Integer> g = new java.util.ArrayList<>();
         groups.add(g);

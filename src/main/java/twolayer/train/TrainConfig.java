@@ -60,6 +60,14 @@ public record TrainConfig(
     return Math.max(1, trainSize / batchSize);
   }
 
+  /**
+   * What models trained in the same Spark jobs must share (Trainer.trainPacked): the batches (batch
+   * size, seed, train size), the kernels' precision and the aggregation tree.
+   */
+  public java.util.List<Object> packing() {
+    return java.util.List.of(batchSize, seed, trainSize, single(), aggDepth);
+  }
+
   /** The number of iterations this configuration runs. */
   public int totalIterations() {
     return epochs > 0 ? epochs * iterationsPerEpoch() : iterations;

@@ -77,27 +77,17 @@ public final class Trainer {
   }
 
   /**
-   * Trains K models at once on the same batches (they must agree on batch size, seed, train size,
-   * precision and tree depth; hidden size, learning rate, schedule, rule, reg and epochs may differ):
-   * each iteration is one Spark job whose tasks compute all K gradients. A model that diverges stops
-   * alone. No checkpoints and no log: this is for search trials.
-   */
-  public static List<Outcome> trainPacked(JavaSparkContext sc, List<TrainConfig> cfgs, BlockSet train, BlockSet val,
-      int numClasses) {
-    return trainPacked(sc, cfgs, train, val, numClasses, new int[0]);
-  }
-
-  /**
-   * The same with successive halving: at the end of each epoch in {@code rungs}, the better half of the
-   * models still training (by validation accuracy; ties to the earlier model) go on and the others stop
-   * there, so most of the time goes to the promising ones.
+   * Trains K models at once on the same batches (they must agree on {@link TrainConfig#packing}; hidden
+   * size, learning rate, schedule, rule, reg and epochs may differ): each iteration is one Spark job
+   * whose tasks compute all K gradients. A model that diverges stops alone. No checkpoints and no log:
+   * this is for search trials. With successive halving, at the end of each epoch in {@code rungs} (may
+   * be empty) the better half of the models still training (by validation accuracy; ties to the earlier
+   * model) go on and the others stop there, so most of the time goes to the promising ones.
    */
   public static List<Outcome> trainPacked(JavaSparkContext sc, List<TrainConfig> cfgs, BlockSet train, BlockSet val,
       int numClasses, int[] rungs) {
-    TrainConfig first = cfgs.get(0);
     for (TrainConfig c : cfgs) {
-      if (c.batchSize() != first.batchSize() || c.seed() != first.seed() || c.trainSize() != first.trainSize()
-          || c.single() != first.single() || c.aggDepth() != first.aggDepth()) {
+      if (!c.packing().equals(cfgs.get(0).packing())) {
         throw new IllegalArgumentException("packed models must share batch-size, seed, train-size, precision and "
             + "agg-depth");
       }
@@ -122,12 +112,7 @@ public final class Trainer {
     BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
     int perEpoch = c0.iterationsPerEpoch();
     for (int it = first; ; it++) {
-      List<Run> active = new ArrayList<>();
-      for (Run r : runs) {
-        if (r.diverged == null && it < r.total) {
-          active.add(r);
-        }
-      }
+      List<Run> active = going(runs, it);
       if (active.isEmpty()) {
         return;
       }
@@ -158,20 +143,26 @@ public final class Trainer {
         }
       }
       int ended = it + 1;
-      if (ended % perEpoch == 0 && java.util.Arrays.stream(rungs).anyMatch(e -> e * perEpoch == ended)) {
+      if (java.util.Arrays.stream(rungs).anyMatch(e -> e * perEpoch == ended)) {
         halve(runs, it);
       }
     }
   }
 
-  /** Stops the worse half (by validation accuracy) of the runs still going after iteration {@code it}. */
-  private static void halve(List<Run> runs, int it) {
+  /** The runs that still train at iteration {@code it}: neither diverged nor done. */
+  private static List<Run> going(List<Run> runs, int it) {
     List<Run> going = new ArrayList<>();
     for (Run r : runs) {
-      if (r.diverged == null && it + 1 < r.total) {
+      if (r.diverged == null && it < r.total) {
         going.add(r);
       }
     }
+    return going;
+  }
+
+  /** Stops the worse half (by validation accuracy) of the runs still going after iteration {@code it}. */
+  private static void halve(List<Run> runs, int it) {
+    List<Run> going = going(runs, it + 1);
     going.sort((a, b) -> Double.compare(b.valAcc, a.valAcc)); // stable: ties keep the earlier run first
     for (Run r : going.subList((going.size() + 1) / 2, going.size())) {
       r.log.printf("halving: stopped after iteration %d (val accuracy %.4f)%n", it + 1, r.valAcc);
