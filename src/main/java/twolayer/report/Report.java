@@ -59,11 +59,7 @@ public final class Report {
   }
 
   static String lossChart(JsonNode history, Path out) throws IOException {
-    List<Double> it = new ArrayList<>(), loss = new ArrayList<>();
-    for (JsonNode h : history) {
-      it.add(h.get("iteration").asDouble());
-      loss.add(h.get("loss").asDouble());
-    }
+    List<Double> it = column(history, "iteration"), loss = column(history, "loss");
     XYChart c = new XYChartBuilder().width(800).height(420).title("Training loss (mini-batch, with regularisation)")
         .xAxisTitle("iteration").yAxisTitle("loss").build();
     XYSeries raw = c.addSeries("loss", it, loss);
@@ -73,6 +69,15 @@ public final class Report {
     smooth.setMarker(SeriesMarkers.NONE);
     smooth.setLineWidth(2.2f);
     return save(c, out, "loss");
+  }
+
+  /** One value of every history entry. */
+  static List<Double> column(JsonNode history, String key) {
+    List<Double> v = new ArrayList<>();
+    for (JsonNode h : history) {
+      v.add(h.get(key).asDouble());
+    }
+    return v;
   }
 
   static int window(int n) {
@@ -113,11 +118,7 @@ public final class Report {
   }
 
   static String learningRateChart(JsonNode history, Path out) throws IOException {
-    List<Double> it = new ArrayList<>(), lr = new ArrayList<>();
-    for (JsonNode h : history) {
-      it.add(h.get("iteration").asDouble());
-      lr.add(h.get("learning_rate").asDouble());
-    }
+    List<Double> it = column(history, "iteration"), lr = column(history, "learning_rate");
     XYChart c = new XYChartBuilder().width(800).height(300).title("Learning rate")
         .xAxisTitle("iteration").yAxisTitle("learning rate").build();
     c.addSeries("learning rate", it, lr).setMarker(SeriesMarkers.NONE);

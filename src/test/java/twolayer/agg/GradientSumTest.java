@@ -88,20 +88,13 @@ class GradientSumTest {
   void w1FactorsOfSmallSharesGiveTheDenseSum() throws Exception {
     Shape s = new Shape(64, 32, 3); // factors while rows·96 < 2048: up to 21 rows
     Random r = new Random(8);
-    float[] x = new float[24 * s.d()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
+    float[] x = gaussians(r, 24 * s.d());
     int[] y = r.ints(24, 0, s.c()).toArray();
     double[] w = TwoLayerNet.initialWeights(s, 0.3, 2);
     GradientSum[] factored = new GradientSum[3], dense = new GradientSum[3];
     for (int p = 0; p < 3; p++) { // three partitions of 8 rows
-      Block b = Block.of(p, Arrays.copyOfRange(x, p * 8 * s.d(), (p + 1) * 8 * s.d()),
-          Arrays.copyOfRange(y, p * 8, p * 8 + 8));
-      int[][] rows = {{}, {}, {}};
-      rows[p] = range(8);
-      factored[p] = roundTrip(new GradientSum().add(new Step(Weights.of(s, w, true), rows), b));
-      dense[p] = new GradientSum().add(new Step(Weights.of(s, w, true).denseSums(), rows), b);
+      factored[p] = roundTrip(share(Weights.of(s, w, true), x, y, p, 8, 3));
+      dense[p] = share(Weights.of(s, w, true).denseSums(), x, y, p, 8, 3);
     }
     assertEquals(8, factored[0].factorRows());
     GradientSum f = factored[0].merge(factored[1]);
@@ -118,18 +111,12 @@ class GradientSumTest {
     // 2 partitions, as in local[2]: with more, the dense parts (b1, W2, b2) depend on the order too
     Shape s = new Shape(64, 32, 3); // 2 partitions of 5 rows: 10·96 < 2048, factors to the end
     Random r = new Random(12);
-    float[] x = new float[10 * s.d()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
+    float[] x = gaussians(r, 10 * s.d());
     int[] y = r.ints(10, 0, s.c()).toArray();
     double[] w = TwoLayerNet.initialWeights(s, 0.3, 5);
     GradientSum[] parts = new GradientSum[2];
     for (int p = 0; p < 2; p++) {
-      int[][] rows = {{}, {}};
-      rows[p] = range(5);
-      parts[p] = new GradientSum().add(new Step(Weights.of(s, w, true), rows),
-          Block.of(p, Arrays.copyOfRange(x, p * 5 * s.d(), (p + 1) * 5 * s.d()), Arrays.copyOfRange(y, p * 5, p * 5 + 5)));
+      parts[p] = share(Weights.of(s, w, true), x, y, p, 5, 2);
     }
     double[] first = null;
     for (int[] order : new int[][] {{0, 1}, {1, 0}}) {
@@ -150,10 +137,7 @@ class GradientSumTest {
   void multiplyingOutInBlocksOfDGivesTheWholeProduct() throws Exception {
     Shape s = new Shape(600, 32, 3); // dW1 in blocks of 256, 256 and 88 rows
     Random r = new Random(9);
-    float[] x = new float[16 * s.d()];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
+    float[] x = gaussians(r, 16 * s.d());
     int[] y = r.ints(16, 0, s.c()).toArray();
     Step step = new Step(Weights.of(s, TwoLayerNet.initialWeights(s, 0.3, 4), true), new int[][] {range(16)});
     GradientSum whole = new GradientSum().add(step, Block.of(0, x, y));
@@ -254,11 +238,27 @@ class GradientSumTest {
   }
 
   float[] randomFloats(int n) {
+    return gaussians(rnd, n);
+  }
+
+  static float[] gaussians(Random r, int n) {
     float[] a = new float[n];
     for (int i = 0; i < n; i++) {
-      a[i] = (float) rnd.nextGaussian();
+      a[i] = (float) r.nextGaussian();
     }
     return a;
+  }
+
+  /**
+   * Partition p's sum when rows [p·m, (p+1)·m) of x, y are its block (one of {@code partitions}) and all
+   * of them are in the batch.
+   */
+  static GradientSum share(Weights w, float[] x, int[] y, int p, int m, int partitions) {
+    int d = w.shape().d();
+    int[][] rows = new int[partitions][0];
+    rows[p] = range(m);
+    Block b = Block.of(p, Arrays.copyOfRange(x, p * m * d, (p + 1) * m * d), Arrays.copyOfRange(y, p * m, (p + 1) * m));
+    return new GradientSum().add(new Step(w, rows), b);
   }
 
   static double[] widen(float[] f) {
