@@ -3,6 +3,7 @@ package twolayer.train;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import twolayer.agg.EvalSum;
+import twolayer.agg.TreeAggregate;
 import twolayer.data.BlockSet;
 import twolayer.model.Weights;
 
@@ -21,7 +22,7 @@ public final class Evaluation {
   public static EvalSum of(BlockSet set, Weights w, int depth, long[] limits) {
     Broadcast<Weights> bw = JavaSparkContext.fromSparkContext(set.rdd().context()).broadcast(w);
     try {
-      return set.rdd().treeAggregate(new EvalSum(),
+      return TreeAggregate.of(set.rdd(), new EvalSum(),
           (acc, b) -> acc.add(bw.value(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
           EvalSum::merge, depth);
     } finally {

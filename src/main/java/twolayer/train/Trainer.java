@@ -11,6 +11,7 @@ import twolayer.agg.EvalSum;
 import twolayer.agg.GradientSum;
 import twolayer.agg.PackedStep;
 import twolayer.agg.PackedSum;
+import twolayer.agg.TreeAggregate;
 import twolayer.data.BlockSet;
 import twolayer.io.ModelFile;
 import twolayer.model.Shape;
@@ -20,7 +21,7 @@ import twolayer.optim.Updater;
 
 /**
  * Mini-batch SGD on cached blocks. Per iteration: broadcast the weights and the batch rows, each
- * partition sums its share's data-loss gradient, {@code treeAggregate} adds the sums, the driver
+ * partition sums its share's data-loss gradient, a tree aggregation ({@link TreeAggregate}) adds the sums, the driver
  * destroys the broadcast, divides by B, adds {@code 2λW} and updates ({@link DriverUpdate}).
  * {@link #trainPacked} runs K models (search trials) through the same jobs: one broadcast, one
  * aggregation and one Spark job per iteration for all K.
@@ -126,7 +127,7 @@ public final class Trainer {
       long t0 = System.nanoTime();
       Broadcast<PackedStep> step = sc.broadcast(new PackedStep(models, sampler.rows(epoch, t)));
       long t1 = System.nanoTime();
-      PackedSum sum = train.rdd().treeAggregate(new PackedSum(),
+      PackedSum sum = TreeAggregate.of(train.rdd(), new PackedSum(),
           (acc, block) -> acc.add(step.value(), block), PackedSum::merge, c0.aggDepth());
       long t2 = System.nanoTime();
       step.destroy(); // blocks until the executors dropped it: part of the broadcast's cost
