@@ -8,34 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.Serializable;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import twolayer.LocalSparkTest;
 
 /** Tier 3: TreeAggregate gives what Spark's treeAggregate gives, in one level and in a deeper tree. */
-class TreeAggregateTest {
-  static JavaSparkContext sc;
-
-  @BeforeAll
-  static void start() {
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("TreeAggregateTest")
-        .set("spark.ui.enabled", "false"));
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.close();
-  }
-
+class TreeAggregateTest extends LocalSparkTest {
   /** A mutable sum, as the gradient sums are: merges change the left side. */
   static final class Acc implements Serializable {
     long sum;
     long count;
-    int partials; // partial sums merged into this one
 
     Acc add(long v) {
       sum += v;
@@ -46,7 +29,6 @@ class TreeAggregateTest {
     Acc merge(Acc o) {
       sum += o.sum;
       count += o.count;
-      partials += o.partials + 1;
       return this;
     }
   }

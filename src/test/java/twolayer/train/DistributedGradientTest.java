@@ -7,13 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import twolayer.LocalSparkTest;
 import twolayer.agg.GradientSum;
 import twolayer.agg.Step;
 import twolayer.data.Block;
@@ -23,20 +20,7 @@ import twolayer.model.Weights;
 import twolayer.model.Workspace;
 
 /** Tier 3: the treeAggregate of partition sums in local Spark equals a plain loop on the driver. */
-class DistributedGradientTest {
-  static JavaSparkContext sc;
-
-  @BeforeAll
-  static void start() {
-    sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("DistributedGradientTest")
-        .set("spark.ui.enabled", "false"));
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.close();
-  }
-
+class DistributedGradientTest extends LocalSparkTest {
   @Test
   void sameGradientForOneTwoAndThreePartitions() {
     Shape s = new Shape(20, 8, 4);
