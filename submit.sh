@@ -27,6 +27,11 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # A local master talks to itself only: keep Spark on loopback.
 case "$master" in local*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;; esac
 DRIVER_MEMORY="${DRIVER_MEMORY:-6g}"
+# Huge pages for the driver's heap where the kernel leaves them to the program ("madvise"): the first
+# touch of fresh heap is slow on some VMs, and in local mode the cached blocks (about 600 MB) are
+# fresh heap; measured here, loading went from 3.9-4.5 s to 3.2-3.7 s.
+THP=""
+if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then THP="-XX:+UseTransparentHugePages"; fi
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}"
@@ -35,11 +40,11 @@ SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark 
 
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   exec "$SPARK_HOME/bin/spark-submit" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \
-    --driver-java-options "$LOG_CONF" "$JAR" "$@"
+    --driver-java-options "$LOG_CONF $THP" "$JAR" "$@"
 fi
 
 # Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver.
 OPENS="$(java -cp "$JARS/*:$JAR" twolayer.cli.JavaOpens)"
 export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
-exec java $OPENS ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
+exec java $OPENS $THP ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
   org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "$JAR" "$@"
