@@ -6,6 +6,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import scala.collection.Iterator;
+import scala.collection.immutable.Range$;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
@@ -34,7 +35,7 @@ public final class TreeAggregate {
     }
     // the driver's sum starts from its own copy: the zero in the task function must stay as it was
     Merge<U> merge = new Merge<>(combOp, SerializationUtils.clone(zero));
-    rdd.context().runJob(rdd.rdd(), new Fold<>(zero, seqOp), scala.collection.immutable.Range$.MODULE$.apply(0, n), merge,
+    rdd.context().runJob(rdd.rdd(), new Fold<>(zero, seqOp), Range$.MODULE$.apply(0, n), merge,
         ClassTag$.MODULE$.apply(Object.class));
     return merge.result;
   }

@@ -21,8 +21,8 @@ import twolayer.optim.Updater;
 
 /**
  * Mini-batch SGD on cached blocks. Per iteration: broadcast the weights and the batch rows, each
- * partition sums its share's data-loss gradient, a tree aggregation ({@link TreeAggregate}) adds the sums, the driver
- * destroys the broadcast, divides by B, adds {@code 2λW} and updates ({@link DriverUpdate}).
+ * partition sums its share's data-loss gradient, a tree aggregation ({@link TreeAggregate}) adds the
+ * sums, the driver destroys the broadcast, divides by B, adds {@code 2λW} and updates ({@link DriverUpdate}).
  * {@link #trainPacked} runs K models (search trials) through the same jobs: one broadcast, one
  * aggregation and one Spark job per iteration for all K.
  */
