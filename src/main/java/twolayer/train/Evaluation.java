@@ -3,6 +3,7 @@ package twolayer.train;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import twolayer.agg.EvalSum;
+import twolayer.agg.InProcess;
 import twolayer.agg.TreeAggregate;
 import twolayer.data.BlockSet;
 import twolayer.model.Weights;
@@ -20,12 +21,14 @@ public final class Evaluation {
    * @param limits rows to score per partition (its first rows), or null for all: a fixed sample
    */
   public static EvalSum of(BlockSet set, Weights w, int depth, long[] limits) {
-    Broadcast<Weights> bw = JavaSparkContext.fromSparkContext(set.rdd().context()).broadcast(w);
+    Broadcast<InProcess.Ref<Weights>> bw = JavaSparkContext.fromSparkContext(set.rdd().context())
+        .broadcast(InProcess.Ref.shared(w, InProcess.local(set.rdd().context())));
     try {
       return TreeAggregate.of(set.rdd(), new EvalSum(),
-          (acc, b) -> acc.add(bw.value(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
+          (acc, b) -> acc.add(bw.value().get(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
           EvalSum::merge, depth);
     } finally {
+      java.lang.ref.Reference.reachabilityFence(w); // held while tasks may read it (see InProcess.Ref.shared)
       bw.destroy();
     }
   }

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import twolayer.agg.EvalSum;
 import twolayer.agg.GradientSum;
+import twolayer.agg.InProcess;
 import twolayer.agg.PackedStep;
 import twolayer.agg.PackedSum;
 import twolayer.agg.TreeAggregate;
@@ -112,6 +113,7 @@ public final class Trainer {
     TrainConfig c0 = runs.get(0).cfg;
     BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
     int perEpoch = c0.iterationsPerEpoch();
+    boolean local = InProcess.local(sc.sc());
     for (int it = first; ; it++) {
       List<Run> active = going(runs, it);
       if (active.isEmpty()) {
@@ -125,19 +127,23 @@ public final class Trainer {
       sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1)
           + (runs.size() > 1 ? " (" + models.length + " models)" : "/" + c0.totalIterations()));
       long t0 = System.nanoTime();
-      Broadcast<PackedStep> step = sc.broadcast(new PackedStep(models, sampler.rows(epoch, t)));
+      PackedStep ps = new PackedStep(models, sampler.rows(epoch, t));
+      Broadcast<InProcess.Ref<PackedStep>> step = sc.broadcast(InProcess.Ref.shared(ps, local));
       long t1 = System.nanoTime();
       PackedSum sum = TreeAggregate.of(train.rdd(), new PackedSum(),
-          (acc, block) -> acc.add(step.value(), block), PackedSum::merge, c0.aggDepth());
+          (acc, block) -> acc.add(step.value().get(), block), PackedSum::merge, c0.aggDepth());
       long t2 = System.nanoTime();
+      java.lang.ref.Reference.reachabilityFence(ps); // held while tasks may read it (see InProcess.Ref.shared)
       step.destroy(); // blocks until the executors dropped it: part of the broadcast's cost
       long t3 = System.nanoTime();
+      long t4 = 0;
       for (int k = 0; k < models.length; k++) {
         Run r = active.get(k);
         r.split[0] += t1 - t0 + t3 - t2;
         r.split[1] += t2 - t1;
         try {
           r.update(it, epoch, sum.get(k));
+          t4 = System.nanoTime();
           r.afterIteration(it, t, train, val, single);
         } catch (Diverged e) {
           r.diverged = e;
