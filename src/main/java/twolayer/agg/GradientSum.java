@@ -122,7 +122,7 @@ public final class GradientSum implements Serializable {
 
   /**
    * {@code g[from..to) = f · sum[from..to)}, widened to double: one slice of the driver's fused update
-   * (call {@link #multiplyOutParallel} first).
+   * (call {@link #multiplyOutParallel} first; within its {@code then}, for the block just written).
    */
   public void scaledInto(double f, double[] g, int from, int to) {
     if (factorRows > 0 || base > 0) {
@@ -195,42 +195,59 @@ public final class GradientSum implements Serializable {
     segRows = counts;
   }
 
-  /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
-  private void multiplyOut() {
-    multiplyOut(false, null);
+  /** What to do with a block of the W1 gradient right after it is multiplied out, while it is in cache. */
+  public interface Then {
+    /** Block {@code block} (of {@link #w1Blocks}) holds the layout's entries {@code [from, to)}. */
+    void accept(int block, int from, int to);
+  }
+
+  /** Blocks of {@value #BLOCK} rows of dW1 that {@link #multiplyOutParallel} computes, for shape {@code s}. */
+  public static int w1Blocks(Shape s) {
+    return (s.d() + BLOCK - 1) / BLOCK;
   }
 
   /**
    * Multiplies out the factors left, in blocks of {@value #BLOCK} rows of dW1 on all cores at once: for
    * the driver, whose cores are idle meanwhile. The blocks do not depend on the core count, so neither
    * does the result. When the sums are still W1-less, the full layout is written into {@code reuse}
-   * (when it has the layout's size) rather than into a new array.
+   * (when it has the layout's size) rather than into a new array. Each block, once written, goes to
+   * {@code then} on the thread that wrote it; returns false (and calls nothing) when there were no factors.
    */
-  public void multiplyOutParallel(float[] reuse) {
-    multiplyOut(true, reuse);
+  public boolean multiplyOutParallel(float[] reuse, Then then) {
+    return multiplyOut(true, reuse, then);
   }
 
   private static final int BLOCK = 256;
 
-  private void multiplyOut(boolean parallel, float[] reuse) {
+  /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
+  private boolean multiplyOut() {
+    return multiplyOut(false, null, null);
+  }
+
+  private boolean multiplyOut(boolean parallel, float[] reuse, Then then) {
     if (factorRows == 0) {
-      return;
+      return false;
     }
     // a W1 part that was not there is the product alone: written with beta 0, so it needs no zeroing
     float b = base > 0 ? 0f : 1f;
     widen(reuse);
     int d = shape.d(), h = shape.h(), rows = factorRows, per = parallel ? BLOCK : d;
-    IntStream blocks = IntStream.range(0, (d + per - 1) / per);
-    (parallel ? blocks.parallel() : blocks).forEach(j -> {
-      int d0 = j * per, d1 = Math.min(d, d0 + per);
-      // dW1 rows d0..d1 (+)= X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
-      Gemm.gemm(true, false, d1 - d0, h, rows, 1f, fx, d0, d, fdz, 0, h, b, gradF, shape.w1() + d0 * h, h);
-    });
-    factorRows = 0;
+    float[] x = fx, dz = fdz;
+    factorRows = 0; // dense from here on: the blocks below fill in its W1 part
     segPartition = new int[0];
     segRows = new int[0];
     fx = null;
     fdz = null;
+    IntStream blocks = IntStream.range(0, (d + per - 1) / per);
+    (parallel ? blocks.parallel() : blocks).forEach(j -> {
+      int d0 = j * per, d1 = Math.min(d, d0 + per);
+      // dW1 rows d0..d1 (+)= X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
+      Gemm.gemm(true, false, d1 - d0, h, rows, 1f, x, d0, d, dz, 0, h, b, gradF, shape.w1() + d0 * h, h);
+      if (then != null) {
+        then.accept(j, shape.w1() + d0 * h, shape.w1() + d1 * h);
+      }
+    });
+    return true;
   }
 
   /** Gives the float sums the full layout (a W1 part of zeros) when they hold only the part from b1 on. */

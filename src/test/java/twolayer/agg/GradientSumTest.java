@@ -143,7 +143,7 @@ class GradientSumTest {
     GradientSum whole = new GradientSum().add(step, Block.of(0, x, y));
     GradientSum blocks = roundTrip(whole);
     assertEquals(16, blocks.factorRows());
-    blocks.multiplyOutParallel(null);
+    blocks.multiplyOutParallel(null, null);
     assertEquals(0, blocks.factorRows());
     assertClose(whole.gradient(), blocks.gradient(), 1e-6, "blocks vs one product (float rounding only)");
   }
