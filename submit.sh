@@ -48,5 +48,21 @@ fi
 # Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver.
 OPENS="$(java -cp "$JARS/*:$JAR" twolayer.cli.JavaOpens)"
 export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
-exec java $OPENS $THP ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
+
+# Class data sharing: the classes every command starts by loading (Spark's, mostly) are mapped from an
+# archive instead of read and verified from the jars (measured here: data loaded about 1.5 s sooner).
+# A short Spark run makes the archive when it is missing or older than the jars; CDS=0 turns it off.
+CDS_OPTS=()
+JSA="$JARS/../twolayer-cds.jsa"
+if [ "${CDS:-1}" != 0 ]; then
+  if [ ! -s "$JSA" ] || [ -n "$(find "$JARS" -newer "$JSA" -print -quit)" ]; then
+    echo "archiving start-up classes (once) ..." >&2
+    java $OPENS -XX:ArchiveClassesAtExit="$JSA.$$" -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx1g "$LOG_CONF" \
+      -cp "$JARS/*" org.apache.spark.deploy.SparkSubmit --master "local[2]" --class twolayer.cli.Main \
+      "$JAR" cds-warmup >/dev/null 2>&1 && mv -f "$JSA.$$" "$JSA" || rm -f "$JSA.$$"
+  fi
+  # -Xshare:auto (the default): an archive this JDK cannot use is ignored, silently
+  [ -s "$JSA" ] && CDS_OPTS=(-XX:SharedArchiveFile="$JSA" -Xlog:cds=off -Xlog:cds+dynamic=off)
+fi
+exec java $OPENS $THP "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
   org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "$JAR" "$@"
