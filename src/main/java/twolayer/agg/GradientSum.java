@@ -51,8 +51,10 @@ public final class GradientSum implements Serializable {
     Shape s = w.shape();
     Workspace ws = Workspace.get();
     if (w.single()) {
-      float[] x = ws.gatherFloat(block.x, block.y, block.d, rows);
       boolean factor = w.factors() && smaller(s, factorRows + rows.length);
+      // rows kept as factors are gathered once, into the array that is sent: no second copy
+      float[] x = factor && factorRows == 0 ? ws.gatherFloat(block.x, block.y, block.d, rows, new float[rows.length * s.d()])
+          : ws.gatherFloat(block.x, block.y, block.d, rows);
       if (gradF == null) {
         base = factor ? s.b1() : 0;
         gradF = new float[s.size() - base];
@@ -153,9 +155,13 @@ public final class GradientSum implements Serializable {
   private void appendFactors(Shape s, float[] x, float[] dz1, int m, int partition) {
     shape = s;
     int d = s.d(), h = s.h();
-    fx = java.util.Arrays.copyOf(fx == null ? new float[0] : fx, (factorRows + m) * d);
+    if (factorRows == 0 && x.length == m * d) {
+      fx = x; // gathered for this purpose (see add)
+    } else {
+      fx = java.util.Arrays.copyOf(fx == null ? new float[0] : fx, (factorRows + m) * d);
+      System.arraycopy(x, 0, fx, factorRows * d, m * d);
+    }
     fdz = java.util.Arrays.copyOf(fdz == null ? new float[0] : fdz, (factorRows + m) * h);
-    System.arraycopy(x, 0, fx, factorRows * d, m * d);
     System.arraycopy(dz1, 0, fdz, factorRows * h, m * h);
     factorRows += m;
     segPartition = java.util.Arrays.copyOf(segPartition, segPartition.length + 1);
@@ -167,6 +173,14 @@ public final class GradientSum implements Serializable {
   /** Takes o's factor rows, the segments of both interleaved by partition (each side is already sorted). */
   private void mergeFactors(GradientSum o) {
     shape = o.shape;
+    if (factorRows == 0) { // the driver's first partial sum: taken as it is
+      fx = o.fx;
+      fdz = o.fdz;
+      factorRows = o.factorRows;
+      segPartition = o.segPartition;
+      segRows = o.segRows;
+      return;
+    }
     int d = shape.d(), h = shape.h(), rows = factorRows + o.factorRows, n = segRows.length + o.segRows.length;
     float[] x = new float[rows * d], dz = new float[rows * h];
     int[] parts = new int[n], counts = new int[n];
@@ -217,7 +231,7 @@ public final class GradientSum implements Serializable {
     return multiplyOut(true, reuse, then);
   }
 
-  private static final int BLOCK = 256;
+  private static final int BLOCK = Integer.getInteger("blk", 256);
 
   /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
   private boolean multiplyOut() {

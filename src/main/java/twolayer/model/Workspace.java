@@ -40,13 +40,19 @@ public final class Workspace {
 
   /** Copies rows of a row-major n×D float block (and their labels); returns the m×D rows. */
   public float[] gatherFloat(float[] blockX, int[] blockY, int d, int[] rows) {
+    ensureFloat(rows.length, d, 0, 0);
+    return gatherFloat(blockX, blockY, d, rows, xf);
+  }
+
+  /** The same into {@code into} (at least m×D): for rows that outlive the call (the W1 factors). */
+  public float[] gatherFloat(float[] blockX, int[] blockY, int d, int[] rows, float[] into) {
     int m = rows.length;
-    ensureFloat(m, d, 0, 0);
+    ensureFloat(m, 0, 0, 0);
     for (int i = 0; i < m; i++) {
-      System.arraycopy(blockX, rows[i] * d, xf, i * d, d);
+      System.arraycopy(blockX, rows[i] * d, into, i * d, d);
       y[i] = blockY[rows[i]];
     }
-    return xf;
+    return into;
   }
 
   /** Rows {@code [r0, r0+m)} of a float block widened to double (the float kernel reads blocks in place). */
