@@ -54,12 +54,14 @@ export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
 # A short Spark run makes the archive when it is missing or older than the jars; CDS=0 turns it off.
 CDS_OPTS=()
 JSA="$JARS/../twolayer-cds.jsa"
+stale() { [ ! -s "$1" ] || [ -n "$(find "$JARS" -newer "$1" -print -quit)" ]; } # missing, or older than the jars
 if [ "${CDS:-1}" != 0 ]; then
-  if [ ! -s "$JSA" ] || [ -n "$(find "$JARS" -newer "$JSA" -print -quit)" ]; then
+  if stale "$JSA" && stale "$JSA.failed"; then # a failed attempt is not retried until the jars change
     echo "archiving start-up classes (once) ..." >&2
-    java $OPENS -XX:ArchiveClassesAtExit="$JSA.$$" -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx1g "$LOG_CONF" \
-      -cp "$JARS/*" org.apache.spark.deploy.SparkSubmit --master "local[2]" --class twolayer.cli.Main \
-      "$JAR" cds-warmup >/dev/null 2>&1 && mv -f "$JSA.$$" "$JSA" || rm -f "$JSA.$$"
+    SPARK_LOCAL_IP=127.0.0.1 java $OPENS -XX:ArchiveClassesAtExit="$JSA.$$" -Xlog:cds=off -Xlog:cds+dynamic=off \
+      -Xmx1g "$LOG_CONF" -cp "$JARS/*" org.apache.spark.deploy.SparkSubmit --master "local[2]" \
+      --class twolayer.cli.Main "$JAR" cds-warmup >/dev/null 2>&1 && mv -f "$JSA.$$" "$JSA" \
+      || { rm -f "$JSA.$$"; echo failed > "$JSA.failed"; }
   fi
   # -Xshare:auto (the default): an archive this JDK cannot use is ignored, silently
   [ -s "$JSA" ] && CDS_OPTS=(-XX:SharedArchiveFile="$JSA" -Xlog:cds=off -Xlog:cds+dynamic=off)
