@@ -231,7 +231,7 @@ public final class GradientSum implements Serializable {
     return multiplyOut(true, reuse, then);
   }
 
-  private static final int BLOCK = Integer.getInteger("blk", 256);
+  private static final int BLOCK = 256;
 
   /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
   private boolean multiplyOut() {
