@@ -53,7 +53,8 @@ public final class GradientSum implements Serializable {
     if (w.single()) {
       boolean factor = w.factors() && smaller(s, factorRows + rows.length);
       // rows kept as factors are gathered once, into the array that is sent: no second copy
-      float[] x = factor && factorRows == 0 ? ws.gatherFloat(block.x, block.y, block.d, rows, new float[rows.length * s.d()])
+      float[] x = factor && factorRows == 0
+          ? ws.gatherFloat(block.x, block.y, block.d, rows, new float[rows.length * s.d()])
           : ws.gatherFloat(block.x, block.y, block.d, rows);
       if (gradF == null) {
         base = factor ? s.b1() : 0;

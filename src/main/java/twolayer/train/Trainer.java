@@ -134,16 +134,14 @@ public final class Trainer {
           (acc, block) -> acc.add(step.value().get(), block), PackedSum::merge, c0.aggDepth());
       long t2 = System.nanoTime();
       java.lang.ref.Reference.reachabilityFence(ps); // held while tasks may read it (see InProcess.Ref.shared)
-      step.destroy(); // blocks until the executors dropped it: part of the broadcast's cost
+      step.destroy(); // asks the executors to drop it (without waiting, in Spark 4): part of the broadcast's cost
       long t3 = System.nanoTime();
-      long t4 = 0;
       for (int k = 0; k < models.length; k++) {
         Run r = active.get(k);
         r.split[0] += t1 - t0 + t3 - t2;
         r.split[1] += t2 - t1;
         try {
           r.update(it, epoch, sum.get(k));
-          t4 = System.nanoTime();
           r.afterIteration(it, t, train, val, single);
         } catch (Diverged e) {
           r.diverged = e;
