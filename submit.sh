@@ -53,18 +53,18 @@ export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
 # archive instead of read and verified from the jars (measured here: data loaded about 1.5 s sooner).
 # A short Spark run makes the archive when it is missing or older than the jars; CDS=0 turns it off.
 CDS_OPTS=()
+CDS_QUIET=(-Xlog:cds=off -Xlog:cds+dynamic=off) # -Xshare:auto (the default) ignores an archive this JDK cannot use
 JSA="$JARS/../twolayer-cds.jsa"
 stale() { [ ! -s "$1" ] || [ -n "$(find "$JARS" -newer "$1" -print -quit)" ]; } # missing, or older than the jars
 if [ "${CDS:-1}" != 0 ]; then
   if stale "$JSA" && stale "$JSA.failed"; then # a failed attempt is not retried until the jars change
     echo "archiving start-up classes (once) ..." >&2
-    SPARK_LOCAL_IP=127.0.0.1 java $OPENS -XX:ArchiveClassesAtExit="$JSA.$$" -Xlog:cds=off -Xlog:cds+dynamic=off \
+    SPARK_LOCAL_IP=127.0.0.1 java $OPENS -XX:ArchiveClassesAtExit="$JSA.$$" "${CDS_QUIET[@]}" \
       -Xmx1g "$LOG_CONF" -cp "$JARS/*" org.apache.spark.deploy.SparkSubmit --master "local[2]" \
       --class twolayer.cli.Main "$JAR" cds-warmup >/dev/null 2>&1 && mv -f "$JSA.$$" "$JSA" \
       || { rm -f "$JSA.$$"; echo failed > "$JSA.failed"; }
   fi
-  # -Xshare:auto (the default): an archive this JDK cannot use is ignored, silently
-  [ -s "$JSA" ] && CDS_OPTS=(-XX:SharedArchiveFile="$JSA" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  [ -s "$JSA" ] && CDS_OPTS=(-XX:SharedArchiveFile="$JSA" "${CDS_QUIET[@]}")
 fi
 exec java $OPENS $THP "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
   org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "$JAR" "$@"

@@ -8,6 +8,8 @@ import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Values that cross Spark's serializer without leaving the JVM. With a local master the executors are
@@ -31,6 +33,14 @@ public final class InProcess {
   public static boolean local(SparkContext sc) {
     String m = sc.master();
     return m.equals("local") || m.startsWith("local[");
+  }
+
+  /**
+   * Broadcasts {@code value} in a {@link Ref}, by reference under a local master. The caller keeps
+   * {@code value} reachable until the tasks that read it are done (the Ref holds it only weakly).
+   */
+  public static <T> Broadcast<Ref<T>> broadcast(JavaSparkContext sc, T value) {
+    return sc.broadcast(Ref.shared(value, local(sc.sc())));
   }
 
   /** Task results not read back (a lost or duplicate attempt's): dropped after their job. */

@@ -39,7 +39,8 @@ final class Warmup {
     try (JavaSparkContext sc = Main.spark("twolayer-spark warmup", "local[2]")) {
       JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 2).persist(StorageLevel.MEMORY_ONLY());
       rdd.count();
-      Broadcast<InProcess.Ref<int[]>> b = sc.broadcast(InProcess.Ref.shared(new int[] {1}, InProcess.local(sc.sc())));
+      int[] one = {1};
+      Broadcast<InProcess.Ref<int[]>> b = InProcess.broadcast(sc, one);
       long[] sum = TreeAggregate.of(rdd, new long[1], (acc, v) -> {
         acc[0] += v * b.value().get()[0];
         return acc;
@@ -47,6 +48,7 @@ final class Warmup {
         x[0] += y[0];
         return x;
       }, 2);
+      java.lang.ref.Reference.reachabilityFence(one);
       b.destroy();
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file.toUri());
       try (FSDataInputStream in = FileSystem.get(p.toUri(), sc.hadoopConfiguration()).open(p)) {

@@ -63,7 +63,6 @@ final class DriverUpdate {
   double apply(double[] w, GradientSum sum, double lr) {
     double inv = 1.0 / sum.count();
     updater.begin();
-    long m0 = System.nanoTime();
     boolean blocks = sum.multiplyOutParallel(dense, (j, lo, hi) -> blockSquares[j] = step(w, sum, inv, lr, lo, hi));
     int from = blocks ? s.b1() : 0; // the W1 blocks are done
     int slices = (w.length - from + SLICE - 1) / SLICE;

@@ -21,8 +21,8 @@ public final class Evaluation {
    * @param limits rows to score per partition (its first rows), or null for all: a fixed sample
    */
   public static EvalSum of(BlockSet set, Weights w, int depth, long[] limits) {
-    Broadcast<InProcess.Ref<Weights>> bw = JavaSparkContext.fromSparkContext(set.rdd().context())
-        .broadcast(InProcess.Ref.shared(w, InProcess.local(set.rdd().context())));
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(set.rdd().context());
+    Broadcast<InProcess.Ref<Weights>> bw = InProcess.broadcast(sc, w);
     try {
       return TreeAggregate.of(set.rdd(), new EvalSum(),
           (acc, b) -> acc.add(bw.value().get(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),

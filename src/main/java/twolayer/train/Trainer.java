@@ -113,7 +113,6 @@ public final class Trainer {
     TrainConfig c0 = runs.get(0).cfg;
     BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
     int perEpoch = c0.iterationsPerEpoch();
-    boolean local = InProcess.local(sc.sc());
     for (int it = first; ; it++) {
       List<Run> active = going(runs, it);
       if (active.isEmpty()) {
@@ -128,7 +127,7 @@ public final class Trainer {
           + (runs.size() > 1 ? " (" + models.length + " models)" : "/" + c0.totalIterations()));
       long t0 = System.nanoTime();
       PackedStep ps = new PackedStep(models, sampler.rows(epoch, t));
-      Broadcast<InProcess.Ref<PackedStep>> step = sc.broadcast(InProcess.Ref.shared(ps, local));
+      Broadcast<InProcess.Ref<PackedStep>> step = InProcess.broadcast(sc, ps);
       long t1 = System.nanoTime();
       PackedSum sum = TreeAggregate.of(train.rdd(), new PackedSum(),
           (acc, block) -> acc.add(step.value().get(), block), PackedSum::merge, c0.aggDepth());
