@@ -124,8 +124,9 @@ public final class GradientSum implements Serializable {
   }
 
   /**
-   * {@code g[from..to) = f · sum[from..to)}, widened to double: one slice of the driver's fused update
-   * (call {@link #multiplyOutParallel} first; within its {@code then}, for the block just written).
+   * {@code g[0..to−from) = f · sum[from..to)}, widened to double: one slice of the driver's fused update,
+   * into its cache-sized scratch (call {@link #multiplyOutParallel} first; within its {@code then}, for
+   * the block just written).
    */
   public void scaledInto(double f, double[] g, int from, int to) {
     if (factorRows > 0 || base > 0) {
@@ -133,13 +134,24 @@ public final class GradientSum implements Serializable {
     }
     if (grad != null) {
       for (int i = from; i < to; i++) {
-        g[i] = grad[i] * f;
+        g[i - from] = grad[i] * f;
       }
     } else {
       for (int i = from; i < to; i++) {
-        g[i] = gradF[i] * f;
+        g[i - from] = gradF[i] * f;
       }
     }
+  }
+
+  /**
+   * The float sums in the {@link Shape} layout, as they are (not copied): for a rule that reads them
+   * straight (call {@link #multiplyOutParallel} first); null in double precision.
+   */
+  public float[] floats() {
+    if (factorRows > 0 || base > 0) {
+      throw new IllegalStateException("factors not multiplied out");
+    }
+    return gradF;
   }
 
   /** Rows still sent as factors (0 once multiplied out). */

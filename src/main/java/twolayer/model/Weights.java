@@ -34,7 +34,7 @@ public final class Weights implements Serializable {
     return new Weights(shape, null, f);
   }
 
-  /** Wraps float parameters as they are (the driver's narrowed copy, see DriverUpdate). */
+  /** Wraps float parameters as they are (the driver's weights in float precision, see DriverUpdate). */
   public static Weights of(Shape shape, float[] w) {
     return new Weights(shape, null, w);
   }

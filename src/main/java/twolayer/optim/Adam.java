@@ -28,12 +28,12 @@ public final class Adam implements Updater {
   }
 
   @Override
-  public void update(double[] w, double[] g, double lr, int from, int to) {
+  public void update(double[] w, double[] g, int at, int n, double lr) {
     double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
-    for (int i = from; i < to; i++) {
-      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      w[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);
+    for (int k = 0, i = at; k < n; k++, i++) {
+      m[i] = beta1 * m[i] + (1 - beta1) * g[k];
+      v[i] = beta2 * v[i] + (1 - beta2) * g[k] * g[k];
+      w[k] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);
     }
   }
 

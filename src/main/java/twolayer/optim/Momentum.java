@@ -19,11 +19,11 @@ public final class Momentum implements Updater {
   }
 
   @Override
-  public void update(double[] w, double[] g, double lr, int from, int to) {
-    for (int i = from; i < to; i++) {
+  public void update(double[] w, double[] g, int at, int n, double lr) {
+    for (int k = 0, i = at; k < n; k++, i++) {
       double prev = v[i];
-      v[i] = mu * v[i] - lr * g[i];
-      w[i] += nesterov ? -mu * prev + (1 + mu) * v[i] : v[i];
+      v[i] = mu * v[i] - lr * g[k];
+      w[k] += nesterov ? -mu * prev + (1 + mu) * v[i] : v[i];
     }
   }
 

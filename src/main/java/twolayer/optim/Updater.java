@@ -12,17 +12,19 @@ public interface Updater {
   /** Updates {@code w} in place from the mean gradient {@code g}. */
   default void update(double[] w, double[] g, double learningRate) {
     begin();
-    update(w, g, learningRate, 0, w.length);
+    update(w, g, 0, w.length, learningRate);
   }
 
   /** Starts an iteration: rules that count steps count here, once, before the slices are updated. */
   default void begin() {}
 
   /**
-   * Updates the slice {@code w[from..to)} from {@code g[from..to)}. Every rule is element-wise, so
-   * slices are independent and the driver updates them on all its cores at once.
+   * Updates the {@code n} parameters from {@code at} on: {@code w[k]} and {@code g[k]} (k &lt; n) are
+   * parameter {@code at + k}, so the driver can pass a slice in cache-sized scratch arrays (widened
+   * from the float weights); the rule's own state is indexed {@code at + k}. Every rule is
+   * element-wise, so slices are independent and the driver updates them on all its cores at once.
    */
-  void update(double[] w, double[] g, double learningRate, int from, int to);
+  void update(double[] w, double[] g, int at, int n, double learningRate);
 
   /** The rule's state as named arrays (a copy of nothing for plain SGD). */
   default Map<String, double[]> state() {

@@ -4,16 +4,19 @@ import java.util.stream.IntStream;
 import twolayer.agg.GradientSum;
 import twolayer.model.Shape;
 import twolayer.model.Weights;
+import twolayer.optim.Sgd;
 import twolayer.optim.Updater;
 
 /**
- * The driver's part of an iteration: multiply out the W1 factors, {@code g = sum/B + 2λW}, the
- * regularisation loss, the update rule, and the float copy that the next broadcast sends. It runs as
- * one pass on all the driver's cores (idle while it runs), into buffers kept across iterations: each
- * block of the W1 gradient is updated right after its product is written, while it is still in cache,
- * and the rest of the parameters go in cache-sized slices. At H=4000 each pass over the 12 M
- * parameters costs 10-20 ms, and the unfused version made five of them and allocated two
- * gradient-sized arrays.
+ * The driver's part of an iteration and the weights it updates: multiply out the W1 factors,
+ * {@code g = sum/B + 2λW}, the regularisation loss and the update rule. The weights are kept in the
+ * precision the kernels compute in: in float they are float32 (what is broadcast is the weights
+ * themselves, with no copy to make), and each slice is widened into cache-sized double scratch for the
+ * arithmetic of the rule, then rounded back. The update runs as one pass on all the driver's cores
+ * (idle while it runs): each block of the W1 gradient is updated right after its product is written,
+ * while it is still in cache, and the rest of the parameters go in slices. The pass is bound by
+ * memory: with double weights, a full-size g and a float copy to broadcast it moved about 24 bytes per
+ * parameter, now 8 (float weights read and written) plus the rule's state.
  */
 final class DriverUpdate {
   private static final int SLICE = 1 << 14; // 16 K parameters: the slice of g, w and the rule's state stays in cache
@@ -21,54 +24,59 @@ final class DriverUpdate {
   private final Shape s;
   private final Updater updater;
   private final double reg;
-  private final double[] g;
-  private final float[] narrow; // null in double precision, where the broadcast wraps w itself
+  private final double[] doubles; // the weights in double precision (the caller's array), else null
+  private final float[] floats; // the weights in float precision, else null
   private final float[] dense; // the float sums with W1 multiplied out, reused across iterations
   private final double[] blockSquares; // Σw² per W1 block, when the W1 gradient came as factors
   private final double[] sliceSquares; // Σw² per slice of the rest (of everything, for dense sums)
+  private final boolean floatSgd; // plain SGD on float weights: in float arithmetic, in place, no scratch
+  private final ThreadLocal<double[][]> scratch = ThreadLocal.withInitial(() -> new double[2][SLICE]); // w, g
 
-  DriverUpdate(Shape s, Updater updater, double reg, boolean single) {
+  /** Starts from {@code w}: in double precision it is the array updated, in float it is copied and rounded. */
+  DriverUpdate(Shape s, Updater updater, double reg, double[] w, boolean single) {
     this.s = s;
     this.updater = updater;
     this.reg = reg;
-    this.g = new double[s.size()];
-    this.narrow = single ? new float[s.size()] : null;
+    this.doubles = single ? null : w;
+    this.floats = single ? new float[w.length] : null;
+    for (int i = 0; single && i < w.length; i++) {
+      floats[i] = (float) w[i];
+    }
+    this.floatSgd = single && updater instanceof Sgd;
     this.dense = single ? new float[s.size()] : null;
     this.blockSquares = new double[GradientSum.w1Blocks(s)];
     this.sliceSquares = new double[(s.size() + SLICE - 1) / SLICE];
   }
 
-  /** The weights for the next broadcast: {@code w} itself, or its float copy made by {@link #apply}. */
-  Weights weights(double[] w) {
-    if (narrow == null) {
-      return Weights.of(s, w, false);
-    }
-    return Weights.of(s, narrow);
+  /** The weights for the next broadcast: the weights themselves, in their precision. */
+  Weights weights() {
+    return floats != null ? Weights.of(s, floats) : Weights.of(s, doubles, false);
   }
 
-  /** Fills the float copy of {@code w} outside {@link #apply} (the first iteration and after a resume). */
-  void narrow(double[] w) {
-    if (narrow != null) {
+  /** The weights written into {@code w} as doubles (in double precision {@code w} already is them); returns w. */
+  double[] copyTo(double[] w) {
+    if (w != doubles) {
       for (int i = 0; i < w.length; i++) {
-        narrow[i] = (float) w[i];
+        w[i] = doubles != null ? doubles[i] : floats[i];
       }
     }
+    return w;
   }
 
   /**
-   * Updates {@code w} from the batch's summed gradient and returns the regularisation loss
-   * {@code λ(ΣW1² + ΣW2²)} of the weights before the update, or NaN when a weight is no longer finite
-   * (then {@code w} is spoilt: the caller stops).
+   * Updates the weights from the batch's summed gradient and returns the regularisation loss
+   * {@code λ(ΣW1² + ΣW2²)} of the weights before the update: NaN or infinite when one of them is not
+   * finite, which is how a divergence shows (the data loss, computed with the same weights, shows it too).
    */
-  double apply(double[] w, GradientSum sum, double lr) {
+  double apply(GradientSum sum, double lr) {
     double inv = 1.0 / sum.count();
     updater.begin();
-    boolean blocks = sum.multiplyOutParallel(dense, (j, lo, hi) -> blockSquares[j] = step(w, sum, inv, lr, lo, hi));
+    boolean blocks = sum.multiplyOutParallel(dense, (j, lo, hi) -> blockSquares[j] = step(sum, inv, lr, lo, hi));
     int from = blocks ? s.b1() : 0; // the W1 blocks are done
-    int slices = (w.length - from + SLICE - 1) / SLICE;
+    int slices = (s.size() - from + SLICE - 1) / SLICE;
     IntStream.range(0, slices).parallel().forEach(j -> {
       int lo = from + j * SLICE;
-      sliceSquares[j] = step(w, sum, inv, lr, lo, Math.min(w.length, lo + SLICE));
+      sliceSquares[j] = step(sum, inv, lr, lo, Math.min(s.size(), lo + SLICE));
     });
     double sq = 0; // block by block, then slice by slice, in order: the same loss whatever the thread count
     for (int j = 0; blocks && j < blockSquares.length; j++) {
@@ -77,38 +85,104 @@ final class DriverUpdate {
     for (int j = 0; j < slices; j++) {
       sq += sliceSquares[j];
     }
-    return Double.isNaN(sq) ? Double.NaN : reg * sq;
+    return reg * sq;
+  }
+
+  /** Mean, {@code 2λW} and the rule for {@code [lo, hi)}, a slice at a time in double scratch; returns Σw² before. */
+  private double step(GradientSum sum, double inv, double lr, int lo, int hi) {
+    if (floatSgd) {
+      return sgdStep(sum.floats(), (float) (2 * reg * lr), (float) (lr * inv), lo, hi);
+    }
+    double[][] buffers = scratch.get();
+    double[] w = buffers[0], g = buffers[1];
+    double sq = 0;
+    for (int a = lo; a < hi; a += SLICE) {
+      int n = Math.min(hi, a + SLICE) - a;
+      if (floats != null) {
+        for (int k = 0; k < n; k++) {
+          w[k] = floats[a + k];
+        }
+      } else {
+        System.arraycopy(doubles, a, w, 0, n);
+      }
+      sum.scaledInto(inv, g, a, a + n);
+      sq += regularize(w, g, a, n, s.w1(), s.b1()) + regularize(w, g, a, n, s.w2(), s.b2());
+      updater.update(w, g, a, n, lr);
+      if (floats != null) {
+        for (int k = 0; k < n; k++) {
+          floats[a + k] = (float) w[k];
+        }
+      } else {
+        System.arraycopy(w, 0, doubles, a, n);
+      }
+    }
+    return sq;
   }
 
   /**
-   * Mean, {@code 2λW}, the rule and the float copy for {@code [lo, hi)}, in slices that keep g in cache;
-   * returns Σw² of its weights before the update, or NaN when an updated weight is not finite.
+   * Plain SGD in float, {@code w −= 2λ·lr·w + (lr/B)·sum} ({@code decay} 0 for the biases), a slice at a
+   * time so that the second loop reads w from cache; returns Σw² before. The rounding is that of float
+   * weights anyway; the general path's widening, scratch and rounding back cost 2-3 times as much.
    */
-  private double step(double[] w, GradientSum sum, double inv, double lr, int lo, int hi) {
+  private double sgdStep(float[] sums, float decay, float scale, int lo, int hi) {
     double sq = 0;
-    boolean ok = true;
     for (int a = lo; a < hi; a += SLICE) {
       int b = Math.min(hi, a + SLICE);
-      sum.scaledInto(inv, g, a, b);
-      sq += regularize(w, a, b, s.w1(), s.b1()) + regularize(w, a, b, s.w2(), s.b2());
-      updater.update(w, g, lr, a, b);
-      for (int i = a; i < b; i++) {
-        ok &= Double.isFinite(w[i]);
-        if (narrow != null) {
-          narrow[i] = (float) w[i];
-        }
-      }
-    }
-    return ok ? sq : Double.NaN;
-  }
-
-  /** {@code g += 2λw} over the part of [lo, hi) inside the weight range [from, to); returns its Σw². */
-  private double regularize(double[] w, int lo, int hi, int from, int to) {
-    double sq = 0;
-    for (int i = Math.max(lo, from), end = Math.min(hi, to); i < end; i++) {
-      sq += w[i] * w[i];
-      g[i] += 2 * reg * w[i];
+      sq += squares(floats, Math.max(a, s.w1()), Math.min(b, s.b1())) + squares(floats, Math.max(a, s.w2()), Math.min(b, s.b2()));
+      sgd(sums, decay, scale, Math.max(a, s.w1()), Math.min(b, s.b1()));
+      sgd(sums, 0f, scale, Math.max(a, s.b1()), Math.min(b, s.w2()));
+      sgd(sums, decay, scale, Math.max(a, s.w2()), Math.min(b, s.b2()));
+      sgd(sums, 0f, scale, Math.max(a, s.b2()), b);
     }
     return sq;
+  }
+
+  private void sgd(float[] sums, float decay, float scale, int from, int to) {
+    for (int i = from; i < to; i++) {
+      floats[i] -= decay * floats[i] + scale * sums[i];
+    }
+  }
+
+  /** Σw² over {@code w[from..to)} (nothing when empty), in eight running sums: one would wait on each addition. */
+  private static double squares(float[] w, int from, int to) {
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int i = from;
+    for (; i + 7 < to; i += 8) {
+      s0 += (double) w[i] * w[i];
+      s1 += (double) w[i + 1] * w[i + 1];
+      s2 += (double) w[i + 2] * w[i + 2];
+      s3 += (double) w[i + 3] * w[i + 3];
+      s4 += (double) w[i + 4] * w[i + 4];
+      s5 += (double) w[i + 5] * w[i + 5];
+      s6 += (double) w[i + 6] * w[i + 6];
+      s7 += (double) w[i + 7] * w[i + 7];
+    }
+    for (; i < to; i++) {
+      s0 += (double) w[i] * w[i];
+    }
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+  }
+
+  /**
+   * {@code g += 2λw} where parameters {@code at..at+n} (scratch index k = parameter at+k) meet the
+   * weight range [from, to); returns their Σw², in four running sums: one would wait on each addition.
+   */
+  private double regularize(double[] w, double[] g, int at, int n, int from, int to) {
+    int k0 = Math.max(at, from) - at, end = Math.min(at + n, to) - at;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int k = k0;
+    for (; k + 3 < end; k += 4) {
+      s0 += w[k] * w[k];
+      s1 += w[k + 1] * w[k + 1];
+      s2 += w[k + 2] * w[k + 2];
+      s3 += w[k + 3] * w[k + 3];
+    }
+    for (; k < end; k++) {
+      s0 += w[k] * w[k];
+    }
+    for (k = k0; k < end; k++) {
+      g[k] += 2 * reg * w[k];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }

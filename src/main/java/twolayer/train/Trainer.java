@@ -102,7 +102,11 @@ public final class Trainer {
     loop(sc, runs, train, val, 0, null, rungs);
     List<Outcome> out = new ArrayList<>();
     for (Run r : runs) {
-      out.add(r.diverged != null ? new Outcome(null, r.diverged) : new Outcome(r.result(train), null));
+      try {
+        out.add(r.diverged != null ? new Outcome(null, r.diverged) : new Outcome(r.result(train), null));
+      } catch (Diverged e) {
+        out.add(new Outcome(null, e));
+      }
     }
     return out;
   }
@@ -179,7 +183,7 @@ public final class Trainer {
     final TrainConfig cfg;
     final Shape s;
     final PrintStream log;
-    final double[] w;
+    final double[] w; // the weights as doubles: in float precision a copy that driver.copyTo refreshes when read
     final Updater updater;
     final DriverUpdate driver;
     final List<Map<String, Object>> history;
@@ -208,8 +212,7 @@ public final class Trainer {
       if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
         updater.restore(resumeFrom.optimizer());
       }
-      driver = new DriverUpdate(s, updater, cfg.reg(), cfg.single());
-      driver.narrow(w);
+      driver = new DriverUpdate(s, updater, cfg.reg(), w, cfg.single());
       trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
       total = cfg.totalIterations();
       history = resumeFrom != null ? new ArrayList<>(resumeFrom.history()) : new ArrayList<>();
@@ -226,7 +229,7 @@ public final class Trainer {
       if (cfg.schedule().equals("cosine")) {
         lr = cfg.learningRate() * 0.5 * (1 + Math.cos(Math.PI * it / total));
       }
-      return driver.weights(w);
+      return driver.weights();
     }
 
     void update(int it, int epoch, GradientSum sum) {
@@ -234,7 +237,7 @@ public final class Trainer {
       if (sum.count() != cfg.batchSize()) {
         throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.batchSize());
       }
-      loss = sum.loss() / sum.count() + driver.apply(w, sum, lr);
+      loss = sum.loss() / sum.count() + driver.apply(sum, lr);
       if (!Double.isFinite(loss)) {
         throw new Diverged(it + 1, loss, lr);
       }
@@ -263,7 +266,7 @@ public final class Trainer {
       }
       if (t == perEpoch - 1 || it + 1 == total) {
         long e0 = System.nanoTime();
-        Weights now = driver.weights(w);
+        Weights now = driver.weights();
         EvalSum trainEval = Evaluation.of(train, now, cfg.aggDepth(), trainSample);
         EvalSum valEval = val != null ? Evaluation.of(val, now, cfg.aggDepth()) : new EvalSum();
         trainAcc = trainEval.accuracy();
@@ -279,7 +282,7 @@ public final class Trainer {
           bestVal = valAcc;
           bestIteration = it + 1;
           sinceBest = 0;
-          best = cfg.earlyStopping() > 0 ? w.clone() : null;
+          best = cfg.earlyStopping() > 0 ? driver.copyTo(w).clone() : null;
         } else {
           sinceBest++;
         }
@@ -290,7 +293,7 @@ public final class Trainer {
       boolean due = t == perEpoch - 1 || (cfg.checkpointEvery() > 0 && (it + 1) % cfg.checkpointEvery() == 0);
       if (single != null && single.checkpoints != null && due) {
         long c0 = System.nanoTime();
-        if (!allFinite(w)) {
+        if (!allFinite(driver.copyTo(w))) {
           throw new Diverged(it + 1, Double.NaN, lr); // never let a bad state replace a good checkpoint
         }
         single.checkpoints.save(new Checkpoints.State(new ModelFile(s, w, single.mean, single.std), it + 1, lr,
@@ -306,6 +309,9 @@ public final class Trainer {
     }
 
     Result result(BlockSet train) {
+      if (!allFinite(driver.copyTo(w))) { // the last update's weights: no later loss has looked at them
+        throw new Diverged(total, Double.NaN, lr);
+      }
       if (best != null && bestVal > valAcc) {
         System.arraycopy(best, 0, w, 0, w.length); // early stopping keeps the best model seen
         valAcc = bestVal;
