@@ -37,4 +37,16 @@ class FloatNetTest {
     }
     assertTrue(diff < 1e-4 * max, "float vs double gradient: " + diff + " of " + max);
   }
+
+  @Test
+  void reluMaskKeepsExactlyThePositives() {
+    float[] kept = {Float.MIN_VALUE, 1e-30f, 1f, Float.MAX_VALUE, Float.POSITIVE_INFINITY};
+    float[] dropped = {0f, -0f, -Float.MIN_VALUE, -1f, -Float.MAX_VALUE, Float.NEGATIVE_INFINITY};
+    for (float z : kept) {
+      assertEquals(-1, FloatNet.positiveMask(z), "keeps " + z);
+    }
+    for (float z : dropped) {
+      assertEquals(0, FloatNet.positiveMask(z), "drops " + z);
+    }
+  }
 }
