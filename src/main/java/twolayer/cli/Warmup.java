@@ -9,7 +9,6 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import twolayer.agg.InProcess;
 import twolayer.agg.TreeAggregate;
@@ -40,16 +39,15 @@ final class Warmup {
       JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 2).persist(StorageLevel.MEMORY_ONLY());
       rdd.count();
       int[] one = {1};
-      Broadcast<InProcess.Ref<int[]>> b = InProcess.broadcast(sc, one);
+      InProcess.Shared<int[]> b = InProcess.share(sc, one);
       long[] sum = TreeAggregate.of(rdd, new long[1], (acc, v) -> {
-        acc[0] += v * b.value().get()[0];
+        acc[0] += v * b.get()[0];
         return acc;
       }, (x, y) -> {
         x[0] += y[0];
         return x;
       }, 2);
-      java.lang.ref.Reference.reachabilityFence(one);
-      b.destroy();
+      b.release();
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(file.toUri());
       try (FSDataInputStream in = FileSystem.get(p.toUri(), sc.hadoopConfiguration()).open(p)) {
         in.readFully(0, new byte[3073]);

@@ -1,7 +1,6 @@
 package twolayer.train;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import twolayer.agg.EvalSum;
 import twolayer.agg.InProcess;
 import twolayer.agg.TreeAggregate;
@@ -22,14 +21,13 @@ public final class Evaluation {
    */
   public static EvalSum of(BlockSet set, Weights w, int depth, long[] limits) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(set.rdd().context());
-    Broadcast<InProcess.Ref<Weights>> bw = InProcess.broadcast(sc, w);
+    InProcess.Shared<Weights> bw = InProcess.share(sc, w);
     try {
       return TreeAggregate.of(set.rdd(), new EvalSum(),
-          (acc, b) -> acc.add(bw.value().get(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
+          (acc, b) -> acc.add(bw.get(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
           EvalSum::merge, depth);
     } finally {
-      java.lang.ref.Reference.reachabilityFence(w); // held while tasks may read it (see InProcess.Ref.shared)
-      bw.destroy();
+      bw.release();
     }
   }
 

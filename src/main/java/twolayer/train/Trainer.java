@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import twolayer.agg.EvalSum;
 import twolayer.agg.GradientSum;
 import twolayer.agg.InProcess;
@@ -131,13 +130,12 @@ public final class Trainer {
           + (runs.size() > 1 ? " (" + models.length + " models)" : "/" + c0.totalIterations()));
       long t0 = System.nanoTime();
       PackedStep ps = new PackedStep(models, sampler.rows(epoch, t));
-      Broadcast<InProcess.Ref<PackedStep>> step = InProcess.broadcast(sc, ps);
+      InProcess.Shared<PackedStep> step = InProcess.share(sc, ps);
       long t1 = System.nanoTime();
       PackedSum sum = TreeAggregate.of(train.rdd(), new PackedSum(),
-          (acc, block) -> acc.add(step.value().get(), block), PackedSum::merge, c0.aggDepth());
+          (acc, block) -> acc.add(step.get(), block), PackedSum::merge, c0.aggDepth());
       long t2 = System.nanoTime();
-      java.lang.ref.Reference.reachabilityFence(ps); // held while tasks may read it (see InProcess.Ref.shared)
-      step.destroy(); // asks the executors to drop it (without waiting, in Spark 4): part of the broadcast's cost
+      step.release(); // a broadcast's destroy is part of its cost
       long t3 = System.nanoTime();
       for (int k = 0; k < models.length; k++) {
         Run r = active.get(k);

@@ -61,4 +61,18 @@ class InProcessTest extends LocalSparkTest {
     }, TreeAggregateTest.Acc::merge, 2));
     assertEquals(0, InProcess.handoffsHeld(), "the other partition's result is dropped with its job");
   }
+
+  @Test
+  void localTasksReadTheSharedValueItselfAndItsClosureStaysSmall() {
+    long[] value = new long[1_000_000]; // 8 MB: serialised into the closure it would show
+    value[3] = 3;
+    InProcess.Shared<long[]> shared = InProcess.share(sc, value);
+    byte[] closure = SerializationUtils.serialize(shared);
+    assertTrue(closure.length < 1000, closure.length + " bytes");
+    JavaRDD<Long> rdd = sc.parallelize(List.of(1L, 2L, 3L, 4L), 2);
+    int id = System.identityHashCode(value);
+    List<Boolean> same = rdd.map(x -> System.identityHashCode(shared.get()) == id && shared.get()[3] == 3).collect();
+    assertEquals(List.of(true, true, true, true), same);
+    shared.release();
+  }
 }
