@@ -77,6 +77,7 @@ public final class Bench {
   }
 
   public Map<String, Object> run() {
+    long[] cpu0 = cpuTicks();
     Map<String, Object> res = new LinkedHashMap<>();
     res.put("quick", quick);
     res.put("master", sc.master());
@@ -108,13 +109,20 @@ public final class Bench {
     double floor = floorMillis(train, 200, true); // its median moved by 6 ms between runs over 50 jobs
     res.put("floor_ms", floor);
 
-    Map<String, Object> numpy = numpy();
+    // NumPy is measured right before each trainer row, not once for all: this machine's speed drifts
+    // by 10-20% within minutes (a VM), and a ratio of two figures taken minutes apart carried that drift
+    Map<String, Object> numpy = new LinkedHashMap<>();
     res.put("numpy", numpy);
 
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int h : HIDDEN) {
       for (int b : BATCH) {
         out.printf("bench: H=%d, batch %d%n", h, b);
+        numpy(h + ":" + b).forEach((k, v) -> {
+          if (!(v instanceof String && numpy.containsKey(k))) { // the version and an error once
+            numpy.put(k, v);
+          }
+        });
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("hidden", h);
         row.put("batch", b);
@@ -147,7 +155,31 @@ public final class Bench {
     }
     res.put("trainer", rows);
     res.put("spark_mlp", mlp(train, quick ? 5_000 : 10_000));
+    long[] cpu1 = cpuTicks();
+    if (cpu0 != null && cpu1 != null && cpu1[0] > cpu0[0]) {
+      double steal = (double) (cpu1[1] - cpu0[1]) / (cpu1[0] - cpu0[0]);
+      res.put("cpu_steal_fraction", steal);
+      out.printf("bench: CPU time stolen by the host during the run: %.1f%%%s%n", 100 * steal,
+          steal > 0.05 ? " (a busy virtual machine: figures are slower and noisier than the hardware)" : "");
+    }
     return res;
+  }
+
+  /**
+   * All CPUs' ticks and the ticks stolen by the hypervisor (Linux's /proc/stat), or null elsewhere: on a
+   * virtual machine whose host is busy the same build ran 2x slower within minutes, so the run records it.
+   */
+  static long[] cpuTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+        total += Long.parseLong(f[i]);
+      }
+      return f.length > 8 ? new long[] {total, Long.parseLong(f[8])} : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   int cores() {
@@ -370,18 +402,14 @@ public final class Bench {
   }
 
   /** Runs the NumPy reference with the machine's python3, all cores for its BLAS; empty when unavailable. */
-  Map<String, Object> numpy() {
+  Map<String, Object> numpy(String... shapes) {
     Map<String, Object> r = new LinkedHashMap<>();
     try (InputStream in = Bench.class.getResourceAsStream("numpy_bench.py")) {
       Path script = Files.createTempFile("numpy_bench", ".py");
       Files.write(script, in.readAllBytes());
       List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), quick ? "2" : "6"));
-      for (int h : HIDDEN) {
-        for (int b : BATCH) {
-          cmd.add(h + ":" + b);
-        }
-      }
-      out.println("bench: NumPy reference (" + String.join(" ", cmd.subList(2, cmd.size())) + ")");
+      cmd.addAll(List.of(shapes));
+      out.println("  NumPy reference (" + String.join(" ", cmd.subList(2, cmd.size())) + ")");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
       pb.environment().remove("OPENBLAS_NUM_THREADS"); // NumPy is one process: let its BLAS use every core
       Process p = pb.start();
