@@ -154,6 +154,11 @@ public final class GradientSum implements Serializable {
     return gradF;
   }
 
+  /** Whether the float sums hold only the layout from b1 on (see {@link #floatsAfterW1}). */
+  public boolean isW1Less() {
+    return base > 0;
+  }
+
   /** Rows still sent as factors (0 once multiplied out). */
   public int factorRows() {
     return factorRows;
@@ -245,6 +250,41 @@ public final class GradientSum implements Serializable {
   }
 
   private static final int BLOCK = 256;
+
+  /**
+   * Plain SGD's update of W1 with the factors multiplied straight into the weights: {@code w}'s W1 part
+   * {@code := beta·W1 + alpha·Xᵀ·dz1}, in the blocks of {@link #multiplyOutParallel} on all cores, so
+   * that no W1-sized gradient is written and read back. {@code before} gets each block on the thread
+   * that is about to write it, while it still holds the old weights. The sums stay W1-less (see
+   * {@link #floatsAfterW1}); returns false (and does nothing) when there are no factors.
+   */
+  public boolean multiplyIntoParallel(float[] w, float alpha, float beta, Then before) {
+    if (factorRows == 0 || base == 0) {
+      return false;
+    }
+    int d = shape.d(), h = shape.h(), rows = factorRows;
+    IntStream.range(0, w1Blocks(shape)).parallel().forEach(j -> {
+      int d0 = j * BLOCK, d1 = Math.min(d, d0 + BLOCK);
+      before.accept(j, shape.w1() + d0 * h, shape.w1() + d1 * h);
+      // W1 rows d0..d1 := beta·W1 + alpha·X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
+      Gemm.gemm(true, false, d1 - d0, h, rows, alpha, fx, d0, d, fdz, 0, h, beta, w, shape.w1() + d0 * h, h);
+    });
+    factorRows = 0;
+    segPartition = new int[0];
+    segRows = new int[0];
+    fx = null;
+    fdz = null;
+    return true;
+  }
+
+  /** The float sums of the layout from b1 on (entry i at {@code [i − b1]}), after {@link #multiplyIntoParallel}. */
+  public float[] floatsAfterW1() {
+    if (factorRows > 0 || base == 0) {
+      throw new IllegalStateException("not W1-less sums");
+    }
+    return gradF;
+  }
+
 
   /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
   private boolean multiplyOut() {
