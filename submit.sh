@@ -31,12 +31,14 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # Its JIT, which serves executors and driver alike: C1 only (C1=0 for the default tiers). The hot
 # math is native BLAS, while C2 spent a core for the first minute compiling Spark's scheduler as it
 # trained (tuned preset, measured here: first val >= 0.50 after 36.6 s with C2, 30.9-32.0 s with C1;
-# the whole run 136.7 s against 128.4 s, same bits).
+# the whole run 136.7 s against 128.4 s, same bits). C1 compiles cheaply, so it compiles early: Spark's
+# per-job code, run once per iteration, is otherwise interpreted for the first 200 iterations (they took
+# 3.3-4.1 s at a tenth of the default thresholds against 5.2-6.4 s at the default).
 THP="" JIT=""
 case "$master" in local*)
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then THP="-XX:+UseTransparentHugePages"; fi
-  if [ "${C1:-1}" != 0 ]; then JIT="-XX:TieredStopAtLevel=1"; fi ;;
+  if [ "${C1:-1}" != 0 ]; then JIT="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1"; fi ;;
 esac
 DRIVER_MEMORY="${DRIVER_MEMORY:-6g}"
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
