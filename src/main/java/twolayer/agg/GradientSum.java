@@ -144,19 +144,20 @@ public final class GradientSum implements Serializable {
   }
 
   /**
-   * The float sums in the {@link Shape} layout, as they are (not copied): for a rule that reads them
-   * straight (call {@link #multiplyOutParallel} first); null in double precision.
+   * The float sums of the {@link Shape} layout from {@link #floatBase} on (entry i at {@code [i − base]}),
+   * as they are (not copied): for a rule that reads them straight (call {@link #multiplyOutParallel} or
+   * {@link #multiplyIntoParallel} first); null in double precision.
    */
   public float[] floats() {
-    if (factorRows > 0 || base > 0) {
+    if (factorRows > 0) {
       throw new IllegalStateException("factors not multiplied out");
     }
     return gradF;
   }
 
-  /** Whether the float sums hold only the layout from b1 on (see {@link #floatsAfterW1}). */
-  public boolean isW1Less() {
-    return base > 0;
+  /** Where {@link #floats} starts in the layout: 0, or b1 when W1 went into the weights (multiplyIntoParallel). */
+  public int floatBase() {
+    return base;
   }
 
   /** Rows still sent as factors (0 once multiplied out). */
@@ -256,35 +257,15 @@ public final class GradientSum implements Serializable {
    * {@code := beta·W1 + alpha·Xᵀ·dz1}, in the blocks of {@link #multiplyOutParallel} on all cores, so
    * that no W1-sized gradient is written and read back. {@code before} gets each block on the thread
    * that is about to write it, while it still holds the old weights. The sums stay W1-less (see
-   * {@link #floatsAfterW1}); returns false (and does nothing) when there are no factors.
+   * {@link #floatBase}); returns false (and does nothing) when there are no factors.
    */
   public boolean multiplyIntoParallel(float[] w, float alpha, float beta, Then before) {
     if (factorRows == 0 || base == 0) {
       return false;
     }
-    int d = shape.d(), h = shape.h(), rows = factorRows;
-    IntStream.range(0, w1Blocks(shape)).parallel().forEach(j -> {
-      int d0 = j * BLOCK, d1 = Math.min(d, d0 + BLOCK);
-      before.accept(j, shape.w1() + d0 * h, shape.w1() + d1 * h);
-      // W1 rows d0..d1 := beta·W1 + alpha·X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
-      Gemm.gemm(true, false, d1 - d0, h, rows, alpha, fx, d0, d, fdz, 0, h, beta, w, shape.w1() + d0 * h, h);
-    });
-    factorRows = 0;
-    segPartition = new int[0];
-    segRows = new int[0];
-    fx = null;
-    fdz = null;
+    productBlocks(true, w, alpha, beta, before, null);
     return true;
   }
-
-  /** The float sums of the layout from b1 on (entry i at {@code [i − b1]}), after {@link #multiplyIntoParallel}. */
-  public float[] floatsAfterW1() {
-    if (factorRows > 0 || base == 0) {
-      throw new IllegalStateException("not W1-less sums");
-    }
-    return gradF;
-  }
-
 
   /** gradF's W1 part += Xᵀ·dz1 over the factor rows: (D×rows)·(rows×H) = D×H, in one product. */
   private boolean multiplyOut() {
@@ -298,6 +279,16 @@ public final class GradientSum implements Serializable {
     // a W1 part that was not there is the product alone: written with beta 0, so it needs no zeroing
     float b = base > 0 ? 0f : 1f;
     widen(reuse);
+    productBlocks(parallel, gradF, 1f, b, null, then);
+    return true;
+  }
+
+  /**
+   * {@code c}'s W1 part {@code := beta·c + alpha·Xᵀ·dz1} over the factor rows, in blocks of rows of W1
+   * ({@value #BLOCK} on all cores when {@code parallel}, else one), each block passed to {@code before}
+   * and {@code after} (either may be null) on its thread; the factors are dropped.
+   */
+  private void productBlocks(boolean parallel, float[] c, float alpha, float beta, Then before, Then after) {
     int d = shape.d(), h = shape.h(), rows = factorRows, per = parallel ? BLOCK : d;
     float[] x = fx, dz = fdz;
     factorRows = 0; // dense from here on: the blocks below fill in its W1 part
@@ -307,14 +298,16 @@ public final class GradientSum implements Serializable {
     fdz = null;
     IntStream blocks = IntStream.range(0, (d + per - 1) / per);
     (parallel ? blocks.parallel() : blocks).forEach(j -> {
-      int d0 = j * per, d1 = Math.min(d, d0 + per);
-      // dW1 rows d0..d1 (+)= X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
-      Gemm.gemm(true, false, d1 - d0, h, rows, 1f, x, d0, d, dz, 0, h, b, gradF, shape.w1() + d0 * h, h);
-      if (then != null) {
-        then.accept(j, shape.w1() + d0 * h, shape.w1() + d1 * h);
+      int d0 = j * per, d1 = Math.min(d, d0 + per), lo = shape.w1() + d0 * h, hi = shape.w1() + d1 * h;
+      if (before != null) {
+        before.accept(j, lo, hi);
+      }
+      // W1 rows d0..d1: beta·c + alpha·X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
+      Gemm.gemm(true, false, d1 - d0, h, rows, alpha, x, d0, d, dz, 0, h, beta, c, lo, h);
+      if (after != null) {
+        after.accept(j, lo, hi);
       }
     });
-    return true;
   }
 
   /** Gives the float sums the full layout (a W1 part of zeros) when they hold only the part from b1 on. */

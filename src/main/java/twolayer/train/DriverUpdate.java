@@ -46,7 +46,8 @@ final class DriverUpdate {
     this.doubles = single ? null : w;
     this.floats = single ? Weights.of(s, w, true).floats() : null;
     this.floatSgd = single && updater instanceof Sgd;
-    this.dense = single ? new float[s.size()] : null;
+    // plain SGD writes a W1 that came as factors alone into the weights, and multiplies other factors into the dense sums
+    this.dense = single && !floatSgd ? new float[s.size()] : null;
     this.blockSquares = new double[GradientSum.w1Blocks(s)];
     this.sliceSquares = new double[(s.size() + SLICE - 1) / SLICE];
   }
@@ -79,10 +80,11 @@ final class DriverUpdate {
     double inv = 1.0 / sum.count();
     updater.begin();
     boolean blocks;
-    if (floatSgd) { // W1 := (1 − 2λ·lr)·W1 − (lr/B)·Xᵀ·dz1 in the products themselves (the decay rounded to float)
+    if (floatSgd && sum.floatBase() > 0) { // W1 only as factors: W1 := (1 − 2λ·lr)·W1 − (lr/B)·Xᵀ·dz1 in
+      // the products themselves (the decay rounded to float)
       blocks = sum.multiplyIntoParallel(floats, (float) (-lr * inv), (float) (1 - 2 * reg * lr),
           (j, lo, hi) -> blockSquares[j] = squares(floats, lo, hi));
-    } else {
+    } else { // also factors beside a dense W1 part (shares on either side of the factor size), added to it
       blocks = sum.multiplyOutParallel(dense, (j, lo, hi) -> blockSquares[j] = step(sum, inv, lr, lo, hi));
     }
     int from = blocks ? s.b1() : 0; // the W1 blocks are done
@@ -104,9 +106,7 @@ final class DriverUpdate {
   /** Mean, {@code 2λW} and the rule for {@code [lo, hi)}, a slice at a time in double scratch; returns Σw² before. */
   private double step(GradientSum sum, double inv, double lr, int lo, int hi) {
     if (floatSgd) {
-      boolean w1Less = sum.factorRows() == 0 && lo >= s.b1() && sum.isW1Less();
-      return sgdStep(w1Less ? sum.floatsAfterW1() : sum.floats(), w1Less ? s.b1() : 0, (float) (2 * reg * lr),
-          (float) (lr * inv), lo, hi);
+      return sgdStep(sum.floats(), sum.floatBase(), (float) (2 * reg * lr), (float) (lr * inv), lo, hi);
     }
     double[][] buffers = scratch.get();
     double[] w = buffers[0], g = buffers[1];

@@ -88,6 +88,50 @@ class DriverUpdateTest {
   }
 
   @Test
+  void plainSgdTakesFactorsMergedIntoDenseSums() {
+    // one partition's share small enough for factors, the other's sent dense: the merged sum holds a
+    // dense W1 part and factors at once, which the update cannot multiply into the weights directly
+    Random r = new Random(5);
+    Block[] blocks = new Block[2];
+    for (int p = 0; p < 2; p++) {
+      float[] x = new float[ROWS * S.d()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) r.nextGaussian();
+      }
+      blocks[p] = Block.of(p, x, r.ints(ROWS, 0, S.c()).toArray());
+    }
+    double reg = 0.05, lr = 0.1;
+    double[] ref = TwoLayerNet.initialWeights(S, 0.01, 7), w = ref.clone();
+    DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), reg, w, true);
+    driver.copyTo(ref);
+    GradientSum a = mixed(Weights.of(S, ref, true), blocks);
+    assertTrue(a.factorRows() > 0 && a.floatBase() == 0, "factors beside a dense W1 part");
+    double[] g = a.gradient();
+    for (int i = 0; i < g.length; i++) {
+      g[i] /= a.count();
+    }
+    double refLoss = TwoLayerNet.addRegularization(S, ref, reg, g);
+    Updater.of("sgd", S.size(), 0, 0, 0, 0).update(ref, g, lr);
+    assertEquals(refLoss, driver.apply(mixed(driver.weights(), blocks), lr), 1e-9 * refLoss);
+    driver.copyTo(w);
+    for (int i = 0; i < ref.length; i++) {
+      assertEquals(ref[i], w[i], 1e-6 * Math.abs(g[i]) * lr + 2 * Math.ulp((float) ref[i]), "at " + i);
+    }
+  }
+
+  /** Partition 0's rows as factors merged with partition 1's rows as dense sums. */
+  private static GradientSum mixed(Weights w, Block[] blocks) {
+    int[] rows = new int[ROWS];
+    for (int i = 0; i < ROWS; i++) {
+      rows[i] = i;
+    }
+    int[][] both = {rows, rows};
+    Weights dense = Weights.of(w.shape(), w.floats()).denseSums();
+    GradientSum a = new GradientSum().add(new Step(w, both), blocks[0]);
+    return a.merge(new GradientSum().add(new Step(dense, both), blocks[1]));
+  }
+
+  @Test
   void nonFiniteWeightsGiveNaN() {
     for (boolean single : new boolean[] {true, false}) {
       double[] w = TwoLayerNet.initialWeights(S, 0.01, 7);
