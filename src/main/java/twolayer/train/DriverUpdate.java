@@ -2,6 +2,7 @@ package twolayer.train;
 
 import java.util.stream.IntStream;
 import twolayer.agg.GradientSum;
+import twolayer.model.Gemm;
 import twolayer.model.Shape;
 import twolayer.model.Weights;
 import twolayer.optim.Sgd;
@@ -83,7 +84,7 @@ final class DriverUpdate {
     if (floatSgd && sum.floatBase() > 0) { // W1 only as factors: W1 := (1 − 2λ·lr)·W1 − (lr/B)·Xᵀ·dz1 in
       // the products themselves (the decay rounded to float)
       blocks = sum.multiplyIntoParallel(floats, (float) (-lr * inv), (float) (1 - 2 * reg * lr),
-          (j, lo, hi) -> blockSquares[j] = squares(floats, lo, hi));
+          (j, lo, hi) -> blockSquares[j] = Gemm.sumOfSquares(floats, lo, hi));
     } else { // also factors beside a dense W1 part (shares on either side of the factor size), added to it
       blocks = sum.multiplyOutParallel(dense, (j, lo, hi) -> blockSquares[j] = step(sum, inv, lr, lo, hi));
     }
@@ -143,7 +144,8 @@ final class DriverUpdate {
     double sq = 0;
     for (int a = lo; a < hi; a += SLICE) {
       int b = Math.min(hi, a + SLICE);
-      sq += squares(floats, Math.max(a, s.w1()), Math.min(b, s.b1())) + squares(floats, Math.max(a, s.w2()), Math.min(b, s.b2()));
+      sq += Gemm.sumOfSquares(floats, Math.max(a, s.w1()), Math.min(b, s.b1()))
+          + Gemm.sumOfSquares(floats, Math.max(a, s.w2()), Math.min(b, s.b2()));
       sgd(sums, off, decay, scale, Math.max(a, s.w1()), Math.min(b, s.b1()));
       sgd(sums, off, 0f, scale, Math.max(a, s.b1()), Math.min(b, s.w2()));
       sgd(sums, off, decay, scale, Math.max(a, s.w2()), Math.min(b, s.b2()));
@@ -157,26 +159,6 @@ final class DriverUpdate {
     for (int i = from; i < to; i++) {
       floats[i] -= decay * floats[i] + scale * sums[i - off];
     }
-  }
-
-  /** Σw² over {@code w[from..to)} (nothing when empty), in eight running sums: one would wait on each addition. */
-  private static double squares(float[] w, int from, int to) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    int i = from;
-    for (; i + 7 < to; i += 8) {
-      s0 += (double) w[i] * w[i];
-      s1 += (double) w[i + 1] * w[i + 1];
-      s2 += (double) w[i + 2] * w[i + 2];
-      s3 += (double) w[i + 3] * w[i + 3];
-      s4 += (double) w[i + 4] * w[i + 4];
-      s5 += (double) w[i + 5] * w[i + 5];
-      s6 += (double) w[i + 6] * w[i + 6];
-      s7 += (double) w[i + 7] * w[i + 7];
-    }
-    for (; i < to; i++) {
-      s0 += (double) w[i] * w[i];
-    }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   /**

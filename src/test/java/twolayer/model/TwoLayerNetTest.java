@@ -110,6 +110,21 @@ class TwoLayerNetTest {
   }
 
   @Test
+  void sumOfSquaresIsTheDoubleSumOfTheRangeRoundedToFloat() {
+    Random rnd = new Random(11);
+    float[] w = new float[100_003];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) (rnd.nextGaussian() * (i % 7 == 0 ? 1e3 : 1e-3)); // magnitudes far apart: a float sum would lose the small ones
+    }
+    double expected = 0;
+    for (int i = 5; i < w.length - 2; i++) {
+      expected += (double) w[i] * w[i];
+    }
+    assertEquals(expected, Gemm.sumOfSquares(w, 5, w.length - 2), 6e-8 * expected);
+    assertEquals(0, Gemm.sumOfSquares(w, 9, 9));
+  }
+
+  @Test
   void initialWeightsAreScaledGaussiansAndBiasesZero() {
     Shape s = new Shape(300, 50, 10);
     double[] w = TwoLayerNet.initialWeights(s, 1e-4, 5);

@@ -46,7 +46,8 @@ class DriverUpdateTest {
 
         GradientSum b = sum(driver.weights(), block);
         double loss = driver.apply(b, lr);
-        assertEquals(refLoss, loss, 1e-9 * refLoss, rule);
+        // plain SGD on floats takes Σw² from sdsdot, whose double sum comes back rounded to float
+        assertEquals(refLoss, loss, ("sgd".equals(rule) ? 1e-7 : 1e-9) * refLoss, rule);
         driver.copyTo(w);
         float[] broadcast = driver.weights().floats();
         for (int i = 0; i < ref.length; i++) {
@@ -112,7 +113,7 @@ class DriverUpdateTest {
     }
     double refLoss = TwoLayerNet.addRegularization(S, ref, reg, g);
     Updater.of("sgd", S.size(), 0, 0, 0, 0).update(ref, g, lr);
-    assertEquals(refLoss, driver.apply(mixed(driver.weights(), blocks), lr), 1e-9 * refLoss);
+    assertEquals(refLoss, driver.apply(mixed(driver.weights(), blocks), lr), 1e-7 * refLoss); // sdsdot's float result
     driver.copyTo(w);
     for (int i = 0; i < ref.length; i++) {
       assertEquals(ref[i], w[i], 1e-6 * Math.abs(g[i]) * lr + 2 * Math.ulp((float) ref[i]), "at " + i);
