@@ -6,6 +6,11 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="$HERE/target/twolayer-spark.jar"
 JARS="$HERE/target/spark-home/jars"
+DRIVER_MEMORY="${DRIVER_MEMORY:-6g}" # the driver JVM's heap (with a local master, the executors' too)
+if ! [[ "$DRIVER_MEMORY" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
+  echo "error: DRIVER_MEMORY: '$DRIVER_MEMORY' is not a JVM memory size (a number with an optional k, m, g or t, e.g. 6g)" >&2
+  exit 2
+fi
 
 if [ ! -f "$JAR" ] || [ ! -d "$JARS" ] || [ -n "$(find "$HERE/src/main" "$HERE/conf" "$HERE/pom.xml" -newer "$JAR" -print -quit)" ]; then
   echo "building $JAR ..." >&2
@@ -24,23 +29,35 @@ done
 
 # One BLAS thread per Spark task: tasks already use every core.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-# A local master talks to itself only: keep Spark on loopback. Its executors live in the driver's
-# JVM, so the cached blocks (about 600 MB) are fresh driver heap, whose first touch is slow on some
-# VMs: huge pages where this kernel leaves them to the program ("madvise"; measured here, loading went
-# from 3.9-4.5 s to 3.2-3.7 s). With a cluster master the blocks live on the executors instead.
-# Its JIT, which serves executors and driver alike: C1 only (C1=0 for the default tiers). The hot
-# math is native BLAS, while C2 spent a core for the first minute compiling Spark's scheduler as it
-# trained (tuned preset, measured here: first val >= 0.50 after 36.6 s with C2, 30.9-32.0 s with C1;
-# the whole run 136.7 s against 128.4 s, same bits). C1 compiles cheaply, so it compiles early: Spark's
-# per-job code, run once per iteration, is otherwise interpreted for the first 200 iterations (they took
-# 3.3-4.1 s at a tenth of the default thresholds against 5.2-6.4 s at the default).
-THP="" JIT=""
+# A local master's executors are threads of the driver's JVM: what suits them goes on the driver
+# (LOCAL_JVM). With a cluster master the blocks and the tasks live on the executors instead.
+# - Loopback only: a local master talks to itself.
+# - The cached blocks (about 600 MB) are fresh driver heap, whose first touch is slow on some VMs: huge
+#   pages where this kernel leaves them to the program ("madvise"; measured here, loading went from
+#   3.9-4.5 s to 3.2-3.7 s).
+# - The heap at half its maximum from the start (-Xms): G1 starts it small, and with the blocks above
+#   its 45% mark it ran a concurrent cycle after nearly every collection until the heap had grown
+#   (measured here, tuned preset, first epoch: 65-306 pauses taking 0.67-1.8 s, against 6 taking 0.12 s
+#   from 6 GB; the epoch ended 1.5-3 s sooner). Not the whole maximum: G1 then spread its short-lived
+#   arrays over all of it, and 4 epochs peaked at 4.3 GB of RSS against 2.1-2.2 GB from 3 GB, as fast.
+# - C1 only (C1=0 for the default tiers): the hot math is native BLAS, while C2 spent a core for the
+#   first minute compiling Spark's scheduler as it trained (tuned preset, measured here: first val >= 0.50
+#   after 36.6 s with C2, 30.9-32.0 s with C1; the whole run 136.7 s against 128.4 s, same bits). C1
+#   compiles cheaply, so it compiles early: Spark's per-job code, run once per iteration, is otherwise
+#   interpreted for the first 200 iterations (they took 3.3-4.1 s at a tenth of the default thresholds
+#   against 5.2-6.4 s at the default).
+mebibytes() { # a JVM memory size (bytes, or with a k, m, g or t suffix) in MiB
+  local n="${1%[kKmMgGtT]}"
+  case "$1" in *[kK]) echo $((n / 1024)) ;; *[mM]) echo "$n" ;; *[gG]) echo $((n * 1024)) ;;
+    *[tT]) echo $((n * 1048576)) ;; *) echo $((n / 1048576)) ;; esac
+}
+LOCAL_JVM=""
 case "$master" in local*)
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then THP="-XX:+UseTransparentHugePages"; fi
-  if [ "${C1:-1}" != 0 ]; then JIT="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1"; fi ;;
+  if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then LOCAL_JVM="-XX:+UseTransparentHugePages"; fi
+  LOCAL_JVM="$LOCAL_JVM -Xms$(($(mebibytes "$DRIVER_MEMORY") / 2))m"
+  if [ "${C1:-1}" != 0 ]; then LOCAL_JVM="$LOCAL_JVM -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1"; fi ;;
 esac
-DRIVER_MEMORY="${DRIVER_MEMORY:-6g}"
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}"
@@ -49,7 +66,7 @@ SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark 
 
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   exec "$SPARK_HOME/bin/spark-submit" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \
-    --driver-java-options "$LOG_CONF $THP $JIT" "$JAR" "$@"
+    --driver-java-options "$LOG_CONF $LOCAL_JVM" "$JAR" "$@"
 fi
 
 # Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver.
@@ -73,5 +90,5 @@ if [ "${CDS:-1}" != 0 ]; then
   fi
   [ -s "$JSA" ] && CDS_OPTS=(-XX:SharedArchiveFile="$JSA" "${CDS_QUIET[@]}")
 fi
-exec java $OPENS $THP $JIT "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
+exec java $OPENS $LOCAL_JVM "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*" \
   org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "$JAR" "$@"

@@ -107,4 +107,15 @@ class BadInputTest {
     assertEquals(2, r.code());
     assertTrue(r.err().startsWith("error: hidden-size: 0") && r.err().contains("\tat twolayer."), r.err());
   }
+
+  @Test
+  void submitShRefusesADriverMemoryTheJvmCouldNotTake() throws Exception {
+    // checked before anything is built or started: the script halves it for the local heap's start
+    ProcessBuilder pb = new ProcessBuilder("bash", "submit.sh", "train", "--iterations", "1");
+    pb.environment().put("DRIVER_MEMORY", "6gb");
+    Process r = pb.start();
+    String err = new String(r.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(2, r.waitFor(), err);
+    TrainCommandTest.assertOneLine(err, "DRIVER_MEMORY: '6gb' is not a JVM memory size");
+  }
 }
