@@ -69,8 +69,17 @@ if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
     --driver-java-options "$LOG_CONF $LOCAL_JVM" "$JAR" "$@"
 fi
 
-# Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver.
-OPENS="$(java -cp "$JARS/*:$JAR" twolayer.cli.JavaOpens)"
+stale() { [ ! -s "$1" ] || [ -n "$(find "$JARS" -newer "$1" -print -quit)" ]; } # missing, or older than the jars
+
+# Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver. Spark's jars
+# say what it is, and asking them takes a JVM (0.2 s here): it is kept beside them until they change.
+OPENS_FILE="$JARS/../java-opens.txt"
+if stale "$OPENS_FILE"; then
+  OPENS="$(java -cp "$JARS/*:$JAR" twolayer.cli.JavaOpens)"
+  { echo "$OPENS" > "$OPENS_FILE.$$" && mv -f "$OPENS_FILE.$$" "$OPENS_FILE"; } 2>/dev/null || rm -f "$OPENS_FILE.$$"
+else
+  OPENS="$(cat "$OPENS_FILE")"
+fi
 export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
 
 # Class data sharing: the classes every command starts by loading (Spark's, mostly) are mapped from an
@@ -79,7 +88,6 @@ export SPARK_HOME="$HERE/target/spark-home" SPARK_SCALA_VERSION=2.13
 CDS_OPTS=()
 CDS_QUIET=(-Xlog:cds=off -Xlog:cds+dynamic=off) # -Xshare:auto (the default) ignores an archive this JDK cannot use
 JSA="$JARS/../twolayer-cds.jsa"
-stale() { [ ! -s "$1" ] || [ -n "$(find "$JARS" -newer "$1" -print -quit)" ]; } # missing, or older than the jars
 if [ "${CDS:-1}" != 0 ]; then
   if stale "$JSA" && stale "$JSA.failed"; then # a failed attempt is not retried until the jars change
     echo "archiving start-up classes (once) ..." >&2
