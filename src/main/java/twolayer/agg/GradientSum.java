@@ -21,8 +21,12 @@ import twolayer.model.Workspace;
  * <p>In float, a small share of the batch sends the W1 gradient in its smallest exact form: the factors
  * X (m×D) and dz1 (m×H) with {@code dW1 = Xᵀ·dz1}, while {@code m·(D+H) < D·H} (at H=500 and 100 rows:
  * 1.4 MB instead of 6.1 MB). Until they are multiplied out, the float sums hold only the layout from b1
- * on, so no one allocates, zeroes, sends or adds a W1-sized array of zeros. Merges concatenate factors
- * while that holds and multiply them out otherwise; the driver multiplies out what is left.
+ * on, so no one allocates, zeroes, sends or adds a W1-sized array of zeros. Merges gather the
+ * partitions' factors while that holds and multiply them out otherwise; the driver multiplies out what
+ * is left. The factors stay one segment per partition, as the task gathered them: the product takes
+ * the segments one after the other (for each block of W1, one sgemm per segment, the first with the
+ * caller's beta and the rest adding on), so no merge copies them into one matrix (measured at H=500,
+ * B=200: the copy of 2.8 MB took 0.8-0.9 ms of the merge; the product costs the same either way).
  */
 public final class GradientSum implements Serializable {
   private double loss;
@@ -33,12 +37,12 @@ public final class GradientSum implements Serializable {
   private int base; // 0, or b1 while the W1 gradient exists only as factors
   private Shape shape; // set with the first factors
   private int factorRows;
-  private transient float[] fx; // factorRows×D
-  private transient float[] fdz; // factorRows×H
   // the factor rows as segments in partition order, whatever order the partial sums arrive in: the
   // multiplied-out sum then adds its rows in one order on every run (float addition is not associative)
   private transient int[] segPartition = new int[0];
   private transient int[] segRows = new int[0];
+  private transient float[][] segX = new float[0][]; // segment k: segRows[k]×D
+  private transient float[][] segDz = new float[0][]; // segment k: segRows[k]×H
 
   /** Adds the batch rows {@code step.rows()[block.partition]} of {@code block}. */
   public GradientSum add(Step step, Block block) {
@@ -52,8 +56,8 @@ public final class GradientSum implements Serializable {
     Workspace ws = Workspace.get();
     if (w.single()) {
       boolean factor = w.factors() && smaller(s, factorRows + rows.length);
-      // rows kept as factors are gathered once, into the array that is sent: no second copy
-      float[] x = factor && factorRows == 0
+      // rows kept as factors are gathered once, into the segment that is sent: no second copy
+      float[] x = factor
           ? ws.gatherFloat(block.x, block.y, block.d, rows, new float[rows.length * s.d()])
           : ws.gatherFloat(block.x, block.y, block.d, rows);
       if (gradF == null) {
@@ -170,62 +174,44 @@ public final class GradientSum implements Serializable {
     return rows * (s.d() + s.h()) < (long) s.d() * s.h();
   }
 
-  /** Appends m factor rows of {@code partition} (a task adds only its own partition's blocks, in order). */
+  /**
+   * Appends m factor rows of {@code partition} as a segment: {@code x} (m×D, gathered for this purpose,
+   * see add) as it is, dz1 copied (it is the workspace's).
+   */
   private void appendFactors(Shape s, float[] x, float[] dz1, int m, int partition) {
     shape = s;
-    int d = s.d(), h = s.h();
-    if (factorRows == 0 && x.length == m * d) {
-      fx = x; // gathered for this purpose (see add)
-    } else {
-      fx = java.util.Arrays.copyOf(fx == null ? new float[0] : fx, (factorRows + m) * d);
-      System.arraycopy(x, 0, fx, factorRows * d, m * d);
-    }
-    fdz = java.util.Arrays.copyOf(fdz == null ? new float[0] : fdz, (factorRows + m) * h);
-    System.arraycopy(dz1, 0, fdz, factorRows * h, m * h);
+    int k = segRows.length;
+    segPartition = java.util.Arrays.copyOf(segPartition, k + 1);
+    segRows = java.util.Arrays.copyOf(segRows, k + 1);
+    segX = java.util.Arrays.copyOf(segX, k + 1);
+    segDz = java.util.Arrays.copyOf(segDz, k + 1);
+    segPartition[k] = partition;
+    segRows[k] = m;
+    segX[k] = x;
+    segDz[k] = java.util.Arrays.copyOf(dz1, m * s.h());
     factorRows += m;
-    segPartition = java.util.Arrays.copyOf(segPartition, segPartition.length + 1);
-    segRows = java.util.Arrays.copyOf(segRows, segRows.length + 1);
-    segPartition[segPartition.length - 1] = partition;
-    segRows[segRows.length - 1] = m;
   }
 
-  /** Takes o's factor rows, the segments of both interleaved by partition (each side is already sorted). */
+  /** Takes o's factor segments, the segments of both interleaved by partition (each side is already sorted). */
   private void mergeFactors(GradientSum o) {
     shape = o.shape;
-    if (factorRows == 0) { // the driver's first partial sum: taken as it is
-      fx = o.fx;
-      fdz = o.fdz;
-      factorRows = o.factorRows;
-      segPartition = o.segPartition;
-      segRows = o.segRows;
-      return;
-    }
-    int d = shape.d(), h = shape.h(), rows = factorRows + o.factorRows, n = segRows.length + o.segRows.length;
-    float[] x = new float[rows * d], dz = new float[rows * h];
+    int n = segRows.length + o.segRows.length;
     int[] parts = new int[n], counts = new int[n];
-    int i = 0, j = 0, at = 0, fromThis = 0, fromO = 0;
-    for (int k = 0; k < n; k++) {
+    float[][] xs = new float[n][], dzs = new float[n][];
+    for (int k = 0, i = 0, j = 0; k < n; k++) {
       boolean mine = j == o.segRows.length || (i < segRows.length && segPartition[i] <= o.segPartition[j]);
-      int m = mine ? segRows[i] : o.segRows[j];
-      int src = mine ? fromThis : fromO;
-      System.arraycopy(mine ? fx : o.fx, src * d, x, at * d, m * d);
-      System.arraycopy(mine ? fdz : o.fdz, src * h, dz, at * h, m * h);
-      parts[k] = mine ? segPartition[i] : o.segPartition[j];
-      counts[k] = m;
-      if (mine) {
-        fromThis += m;
-        i++;
-      } else {
-        fromO += m;
-        j++;
-      }
-      at += m;
+      GradientSum from = mine ? this : o;
+      int at = mine ? i++ : j++;
+      parts[k] = from.segPartition[at];
+      counts[k] = from.segRows[at];
+      xs[k] = from.segX[at];
+      dzs[k] = from.segDz[at];
     }
-    fx = x;
-    fdz = dz;
-    factorRows = rows;
+    factorRows += o.factorRows;
     segPartition = parts;
     segRows = counts;
+    segX = xs;
+    segDz = dzs;
   }
 
   /** What to do with a block of the W1 gradient right after it is multiplied out, while it is in cache. */
@@ -289,21 +275,25 @@ public final class GradientSum implements Serializable {
    * and {@code after} (either may be null) on its thread; the factors are dropped.
    */
   private void productBlocks(boolean parallel, float[] c, float alpha, float beta, Then before, Then after) {
-    int d = shape.d(), h = shape.h(), rows = factorRows, per = parallel ? BLOCK : d;
-    float[] x = fx, dz = fdz;
+    int d = shape.d(), h = shape.h(), per = parallel ? BLOCK : d;
+    int[] rows = segRows;
+    float[][] xs = segX, dzs = segDz;
     factorRows = 0; // dense from here on: the blocks below fill in its W1 part
     segPartition = new int[0];
     segRows = new int[0];
-    fx = null;
-    fdz = null;
+    segX = new float[0][];
+    segDz = new float[0][];
     IntStream blocks = IntStream.range(0, (d + per - 1) / per);
     (parallel ? blocks.parallel() : blocks).forEach(j -> {
       int d0 = j * per, d1 = Math.min(d, d0 + per), lo = shape.w1() + d0 * h, hi = shape.w1() + d1 * h;
       if (before != null) {
         before.accept(j, lo, hi);
       }
-      // W1 rows d0..d1: beta·c + alpha·X[:, d0:d1]ᵀ·dz1: ((d1−d0)×rows)·(rows×H), X read in place (row length D)
-      Gemm.gemm(true, false, d1 - d0, h, rows, alpha, x, d0, d, dz, 0, h, beta, c, lo, h);
+      // W1 rows d0..d1: beta·c + alpha·Σ_k X_k[:, d0:d1]ᵀ·dz1_k: ((d1−d0)×rows_k)·(rows_k×H) per segment,
+      // in partition order; X read in place (row length D)
+      for (int k = 0; k < rows.length; k++) {
+        Gemm.gemm(true, false, d1 - d0, h, rows[k], alpha, xs[k], d0, d, dzs[k], 0, h, k == 0 ? beta : 1f, c, lo, h);
+      }
       if (after != null) {
         after.accept(j, lo, hi);
       }
@@ -333,20 +323,26 @@ public final class GradientSum implements Serializable {
     out.defaultWriteObject();
     ArrayIO.writeDoubles(out, grad);
     ArrayIO.writeFloats(out, gradF);
-    ArrayIO.writeFloats(out, fx); // factorRows×D exactly: appends and merges size them so
-    ArrayIO.writeFloats(out, fdz);
     out.writeObject(factorRows == 0 ? null : new int[][] {segPartition, segRows}); // the zero value stays tiny
+    for (int k = 0; k < segRows.length; k++) {
+      ArrayIO.writeFloats(out, segX[k]);
+      ArrayIO.writeFloats(out, segDz[k]);
+    }
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();
     grad = ArrayIO.readDoubles(in);
     gradF = ArrayIO.readFloats(in);
-    fx = ArrayIO.readFloats(in);
-    fdz = ArrayIO.readFloats(in);
     int[][] segments = (int[][]) in.readObject();
     segPartition = segments == null ? new int[0] : segments[0];
     segRows = segments == null ? new int[0] : segments[1];
+    segX = new float[segRows.length][];
+    segDz = new float[segRows.length][];
+    for (int k = 0; k < segRows.length; k++) {
+      segX[k] = ArrayIO.readFloats(in);
+      segDz[k] = ArrayIO.readFloats(in);
+    }
   }
 
   private static double[] sum(double[] a, double[] b) {

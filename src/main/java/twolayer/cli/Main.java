@@ -313,6 +313,13 @@ public final class Main {
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);
     }
+    String m = conf.get("spark.master");
+    if (m.equals("local") || m.startsWith("local[")) {
+      // Spark broadcasts every job's serialised tasks (about 40 KB here) in pieces of this size, each
+      // a new array: 4 MB by default, allocated and zeroed per iteration. A local master broadcasts
+      // nothing else (the weights go by reference, see InProcess), and its tasks read the driver's object.
+      conf.setIfMissing("spark.broadcast.blockSize", "64k");
+    }
     return new JavaSparkContext(conf);
   }
 
