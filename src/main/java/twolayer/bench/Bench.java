@@ -86,7 +86,7 @@ public final class Bench {
     int trainSize = quick ? 10_000 : base.trainSize();
     CifarSplits data = CifarSplits.open(sc, base.data(), base.cacheDir(), base.dataMd5(), base.partitions());
     var trainSplits = data.trainSplits(trainSize, base.valSize());
-    double[] mean = data.stats(trainSplits)[0];
+    double[] mean = data.stats(trainSplits, false)[0];
     BlockSet train = data.blocks("train", trainSplits, mean, null);
     BlockSet val = data.blocks("val", data.valSplits(trainSize, 200), mean, null);
     int d = train.d();

@@ -154,8 +154,8 @@ public final class Main {
       long t0 = System.nanoTime();
       CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
       List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
-      double[][] stats = data.stats(trainSplits);
-      double[] mean = stats[0], std = cfg.standardize() ? stats[1] : null;
+      double[][] stats = data.stats(trainSplits, cfg.standardize());
+      double[] mean = stats[0], std = stats[1];
       BlockSet train = data.blocks("train", trainSplits, mean, std);
       BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
       BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);

@@ -57,10 +57,10 @@ public final class CifarSplits {
     return CifarDataset.splits(dataset.testFiles, 0, testSize, partitions);
   }
 
-  /** The mean image and the per-feature standard deviation (each D) of the given records. */
-  public double[][] stats(List<RecordSplit> splits) {
+  /** The mean image and, when {@code withStd}, the per-feature standard deviation (each D; else null) of the given records. */
+  public double[][] stats(List<RecordSplit> splits, boolean withStd) {
     sc.setJobDescription("data: mean training image");
-    return BlockSet.stats(sc, splits, dataset.d, dataset.numClasses(), conf);
+    return BlockSet.stats(sc, splits, dataset.d, dataset.numClasses(), withStd, conf);
   }
 
   /** Reads, centres on {@code mean}, divides by {@code std} (when not null) and caches the given records. */
