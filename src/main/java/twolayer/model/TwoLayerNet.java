@@ -119,11 +119,11 @@ public final class TwoLayerNet {
 
   /** Initial parameters: weights {@code std·N(0,1)} from {@code seed}, biases zero. */
   public static double[] initialWeights(Shape s, double std, long seed) {
-    java.util.Random rnd = new java.util.Random(seed); // its Gaussian sequence is fixed by the JDK spec
+    Gaussians rnd = new Gaussians(seed); // java.util.Random's sequence, fixed by the JDK spec
     double[] w = new double[s.size()];
     for (int i = 0; i < w.length; i++) {
       if (s.isWeight(i)) {
-        w[i] = std * rnd.nextGaussian();
+        w[i] = std * rnd.next();
       }
     }
     return w;
@@ -131,11 +131,11 @@ public final class TwoLayerNet {
 
   /** He initialisation: weights {@code √(2/fan_in)·N(0,1)} (fan_in D for W1, H for W2), biases zero. */
   public static double[] heWeights(Shape s, long seed) {
-    java.util.Random rnd = new java.util.Random(seed);
+    Gaussians rnd = new Gaussians(seed);
     double[] w = new double[s.size()];
     for (int i = 0; i < w.length; i++) {
       if (s.isWeight(i)) {
-        w[i] = Math.sqrt(2.0 / (i < s.b1() ? s.d() : s.h())) * rnd.nextGaussian();
+        w[i] = Math.sqrt(2.0 / (i < s.b1() ? s.d() : s.h())) * rnd.next();
       }
     }
     return w;

@@ -110,6 +110,18 @@ class TwoLayerNetTest {
   }
 
   @Test
+  void gaussiansAreJavaUtilRandomsSequenceBitForBit() {
+    for (long seed : new long[] {0, 1, -7, 123_456_789_012L}) {
+      Random expected = new Random(seed);
+      Gaussians actual = new Gaussians(seed);
+      for (int i = 0; i < 100_001; i++) { // odd: the cached second value of a pair is checked too
+        assertEquals(Double.doubleToRawLongBits(expected.nextGaussian()), Double.doubleToRawLongBits(actual.next()),
+            "seed " + seed + " draw " + i);
+      }
+    }
+  }
+
+  @Test
   void sumOfSquaresIsTheDoubleSumOfTheRangeRoundedToFloat() {
     Random rnd = new Random(11);
     float[] w = new float[100_003];
