@@ -4,9 +4,9 @@ import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import twolayer.UserError;
+import twolayer.agg.InProcess;
 
 /**
  * A split of the data (train, val or test) as cached blocks, one per partition, with each partition's
@@ -19,10 +19,10 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
    * and checks every block was read; a bad file ends in a {@link UserError} naming it.
    */
   public static BlockSet cache(JavaSparkContext sc, String name, List<RecordSplit> splits, double[] mean,
-      double[] std, int numClasses, Broadcast<HadoopConf> conf) {
+      double[] std, int numClasses, InProcess.Shared<HadoopConf> conf) {
     int recordBytes = mean.length + 1;
     JavaRDD<Block> rdd = sc.parallelize(splits, splits.size())
-        .map(s -> Block.of(s, CifarDataset.read(s, recordBytes, numClasses, conf.value().get()), mean, std))
+        .map(s -> Block.of(s, CifarDataset.read(s, recordBytes, numClasses, conf.get().get()), mean, std))
         .setName(name + " blocks")
         .persist(StorageLevel.MEMORY_ONLY());
     List<String> errors = rdd.filter(b -> b.error != null).map(b -> b.error).collect();
@@ -39,9 +39,9 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
    * records of {@code splits}, summed on the executors.
    */
   public static double[][] stats(JavaSparkContext sc, List<RecordSplit> splits, int d, int numClasses,
-      boolean withStd, Broadcast<HadoopConf> conf) {
+      boolean withStd, InProcess.Shared<HadoopConf> conf) {
     PixelSum total = sc.parallelize(splits, splits.size())
-        .map(s -> PixelSum.of(CifarDataset.read(s, d + 1, numClasses, conf.value().get()), d, withStd))
+        .map(s -> PixelSum.of(CifarDataset.read(s, d + 1, numClasses, conf.get().get()), d, withStd))
         .reduce(PixelSum::merge);
     if (total.error != null) {
       throw new UserError(total.error);

@@ -3,8 +3,8 @@ package twolayer.data;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import twolayer.UserError;
+import twolayer.agg.InProcess;
 
 /**
  * The CS231n split of CIFAR-10 as cached blocks: train = the first {@code trainSize} training records,
@@ -15,13 +15,13 @@ public final class CifarSplits {
   private final JavaSparkContext sc;
   private final CifarDataset dataset;
   private final int partitions;
-  private final Broadcast<HadoopConf> conf;
+  private final InProcess.Shared<HadoopConf> conf;
 
   private CifarSplits(JavaSparkContext sc, CifarDataset dataset, int partitions) {
     this.sc = sc;
     this.dataset = dataset;
     this.partitions = partitions > 0 ? partitions : sc.defaultParallelism();
-    this.conf = sc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
+    this.conf = HadoopConf.share(sc);
   }
 
   /**

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -15,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import twolayer.UserError;
+import twolayer.agg.InProcess;
 import twolayer.data.CifarDataset;
 import twolayer.data.CifarLocator;
 import twolayer.data.HadoopConf;
@@ -44,10 +44,10 @@ public final class CifarFrames {
     List<CifarDataset.FileInfo> files = split.equals("test") ? ds.testFiles : ds.trainFiles;
     long from = split.equals("val") ? total - n : 0;
     List<RecordSplit> splits = CifarDataset.splits(files, from, from + n, partitions);
-    Broadcast<HadoopConf> conf = sc.broadcast(new HadoopConf(sc.hadoopConfiguration()));
+    InProcess.Shared<HadoopConf> conf = HadoopConf.share(sc);
     int d = ds.d, classes = ds.numClasses();
     JavaRDD<Row> rows = sc.parallelize(splits, splits.size()).flatMap(s -> {
-      RawRecords raw = CifarDataset.read(s, d + 1, classes, conf.value().get());
+      RawRecords raw = CifarDataset.read(s, d + 1, classes, conf.get().get());
       if (raw.error() != null) {
         throw new UserError(raw.error());
       }

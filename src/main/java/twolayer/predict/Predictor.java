@@ -77,11 +77,10 @@ public final class Predictor implements java.io.Serializable {
     long n = files.stream().mapToLong(twolayer.data.CifarDataset.FileInfo::records).sum();
     List<twolayer.data.RecordSplit> splits = twolayer.data.CifarDataset.splits(files, 0, n, sc.defaultParallelism());
     org.apache.spark.broadcast.Broadcast<Predictor> bp = sc.broadcast(new Predictor(model));
-    org.apache.spark.broadcast.Broadcast<twolayer.data.HadoopConf> conf =
-        sc.broadcast(new twolayer.data.HadoopConf(sc.hadoopConfiguration()));
+    twolayer.agg.InProcess.Shared<twolayer.data.HadoopConf> conf = twolayer.data.HadoopConf.share(sc);
     sc.setJobDescription("predict: " + n + " records");
     return sc.parallelize(splits, splits.size()).flatMap(s -> {
-      twolayer.data.RawRecords raw = twolayer.data.CifarDataset.read(s, rec, 256, conf.value().get());
+      twolayer.data.RawRecords raw = twolayer.data.CifarDataset.read(s, rec, 256, conf.get().get());
       List<Prediction> out = new ArrayList<>();
       long k = 0;
       for (twolayer.data.RecordSplit.Slice slice : s.slices()) {
