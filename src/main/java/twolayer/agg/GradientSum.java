@@ -349,9 +349,7 @@ public final class GradientSum implements Serializable {
     if (a == null || b == null) {
       return a != null ? a : b;
     }
-    for (int i = 0; i < a.length; i++) {
-      a[i] += b[i];
-    }
+    Gemm.add(a, b);
     return a;
   }
 
@@ -359,9 +357,7 @@ public final class GradientSum implements Serializable {
     if (a == null || b == null) {
       return a != null ? a : b;
     }
-    for (int i = 0; i < a.length; i++) {
-      a[i] += b[i];
-    }
+    Gemm.add(a, b);
     return a;
   }
 }
