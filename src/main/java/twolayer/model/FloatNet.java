@@ -37,7 +37,7 @@ public final class FloatNet {
     }
     // dW2 += a1ᵀ·dz2: (H×m)·(m×C) = H×C
     Gemm.gemm(true, false, h, c, m, 1f, a1, 0, z2, 0, 1f, grad, s.w2() - base);
-    addColumnSums(z2, m, c, grad, s.b2() - base);
+    Gemm.addColumnSums(z2, m, c, grad, s.b2() - base);
     // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0]: (m×C)·(C×H) = m×H, into a1
     Gemm.gemm(false, true, m, h, c, 1f, z2, 0, w, s.w2(), 0f, a1, 0);
     for (int i = 0; i < m * h; i++) {
@@ -47,7 +47,7 @@ public final class FloatNet {
     if (denseW1) {
       Gemm.gemm(true, false, d, h, m, 1f, x, xOff, a1, 0, 1f, grad, s.w1());
     }
-    addColumnSums(a1, m, h, grad, s.b1() - base);
+    Gemm.addColumnSums(a1, m, h, grad, s.b1() - base);
     return loss;
   }
 
@@ -117,13 +117,5 @@ public final class FloatNet {
       }
     }
     return best;
-  }
-
-  private static void addColumnSums(float[] a, int m, int n, float[] out, int outOff) {
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        out[outOff + j] += a[i * n + j];
-      }
-    }
   }
 }

@@ -57,6 +57,21 @@ public final class Gemm {
   }
 
   /**
+   * {@code out[outOff + j] += Σ_i a[i·n + j]}: the column sums of row-major m×n {@code a} (the bias
+   * gradients), as sgemv of {@code a}ᵀ with a vector of ones: (n×m)·(m). A Java loop under C1 took
+   * 1.4 ms for 1000×500.
+   */
+  public static void addColumnSums(float[] a, int m, int n, float[] out, int outOff) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    float[] ones = new float[m];
+    java.util.Arrays.fill(ones, 1f);
+    // row-major m×n is column-major n×m: y(n) += A(n×m)·ones(m)
+    BLAS_.sgemv("N", n, m, 1f, a, 0, n, ones, 0, 1, 1f, out, outOff, 1);
+  }
+
+  /**
    * {@code a += b} by BLAS's saxpy with alpha 1 (the same bits as the Java loop: 1·b is exact): merging
    * two partial sums, 1.5 M floats at H=500, is the driver's wait between the last task and the update,
    * and a Java loop under C1 is several times slower than saxpy.
