@@ -29,10 +29,14 @@ public final class InProcess {
 
   private InProcess() {}
 
-  /** Whether the executors of {@code sc} are threads of this JVM (Spark's own test: "local" or "local[...]"). */
+  /** Whether the executors of {@code sc} are threads of this JVM. */
   public static boolean local(SparkContext sc) {
-    String m = sc.master();
-    return m.equals("local") || m.startsWith("local[");
+    return local(sc.master());
+  }
+
+  /** Whether a context with this master would run its executors as threads of this JVM (Spark's own test: "local" or "local[...]"). */
+  public static boolean local(String master) {
+    return master.equals("local") || master.startsWith("local[");
   }
 
   /** {@code value} for the tasks of the jobs to come, until {@link Shared#release}: see {@link Shared}. */

@@ -14,6 +14,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
 import twolayer.agg.EvalSum;
+import twolayer.agg.InProcess;
 import twolayer.data.BlockSet;
 import twolayer.data.CifarSplits;
 import twolayer.data.RecordSplit;
@@ -313,8 +314,7 @@ public final class Main {
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);
     }
-    String m = conf.get("spark.master");
-    if (m.equals("local") || m.startsWith("local[")) {
+    if (InProcess.local(conf.get("spark.master"))) {
       // Spark broadcasts every job's serialised tasks (about 40 KB here) in pieces of this size, each
       // a new array: 4 MB by default, allocated and zeroed per iteration. A local master broadcasts
       // nothing else (the weights go by reference, see InProcess), and its tasks read the driver's object.
