@@ -80,6 +80,20 @@ public final class Gemm {
     BLAS_.saxpy(a.length, 1f, b, 1, a, 1);
   }
 
+  /** {@code y[yOff..yOff+n) += alpha·x[xOff..xOff+n)} by saxpy. */
+  public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    if (n > 0) {
+      BLAS_.saxpy(n, alpha, x, xOff, 1, y, yOff, 1);
+    }
+  }
+
+  /** {@code x[off..off+n) *= alpha} by sscal. */
+  public static void scale(int n, float alpha, float[] x, int off) {
+    if (n > 0) {
+      BLAS_.sscal(n, alpha, x, off, 1);
+    }
+  }
+
   /** The same in double precision (daxpy). */
   public static void add(double[] a, double[] b) {
     BLAS_.daxpy(a.length, 1.0, b, 1, a, 1);

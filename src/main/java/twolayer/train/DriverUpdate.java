@@ -137,8 +137,11 @@ final class DriverUpdate {
 
   /**
    * Plain SGD in float, {@code w −= 2λ·lr·w + (lr/B)·sum} ({@code decay} 0 for the biases), a slice at a
-   * time so that the second loop reads w from cache; returns Σw² before. The rounding is that of float
-   * weights anyway; the general path's widening, scratch and rounding back cost 2-3 times as much.
+   * time so that each pass reads from cache; returns Σw² before. The step is formed in the sums, which
+   * are not read again: {@code t = scale·sum}, {@code t += decay·w}, then {@code w −= t}, so w is rounded
+   * once per step as in the Java expression (two updates of w, decay then gradient, each rounded, moved
+   * the defaults' final loss 4.8e-6 away from double against 1.4e-7). BLAS passes, as under C1 a Java
+   * loop over the 1.5 M parameters of H=500 runs at a fraction of saxpy's speed.
    */
   private double sgdStep(float[] sums, int off, float decay, float scale, int lo, int hi) {
     double sq = 0;
@@ -154,11 +157,19 @@ final class DriverUpdate {
     return sq;
   }
 
-  /** {@code w[i] −= decay·w[i] + scale·sums[i − off]} over {@code [from, to)}. */
+  /** {@code w[i] −= decay·w[i] + scale·sums[i − off]} over {@code [from, to)}; the sums there are overwritten. */
   private void sgd(float[] sums, int off, float decay, float scale, int from, int to) {
-    for (int i = from; i < to; i++) {
-      floats[i] -= decay * floats[i] + scale * sums[i - off];
+    int n = to - from;
+    if (n <= 0) {
+      return;
     }
+    if (decay == 0f) {
+      Gemm.axpy(n, -scale, sums, from - off, floats, from); // a bias: w −= scale·sum
+      return;
+    }
+    Gemm.scale(n, scale, sums, from - off); // t = scale·sum
+    Gemm.axpy(n, decay, floats, from, sums, from - off); // t += decay·w
+    Gemm.axpy(n, -1f, sums, from - off, floats, from); // w −= t
   }
 
   /**
