@@ -43,6 +43,8 @@ public final class GradientSum implements Serializable {
   private transient int[] segRows = new int[0];
   private transient float[][] segX = new float[0][]; // segment k: segRows[k]×D
   private transient float[][] segDz = new float[0][]; // segment k: segRows[k]×H
+  private transient boolean borrowed; // gradF is the caller's array (multiplyOutParallel's reuse): not ours to recycle
+  private transient java.util.List<float[]> spent; // arrays merged in or multiplied out, for recycle
 
   /** Adds the batch rows {@code step.rows()[block.partition]} of {@code block}. */
   public GradientSum add(Step step, Block block) {
@@ -57,16 +59,19 @@ public final class GradientSum implements Serializable {
     if (w.single()) {
       boolean factor = w.factors() && smaller(s, factorRows + rows.length);
       // rows kept as factors are gathered once, into the segment that is sent: no second copy
+      int xLen = rows.length * s.d();
       float[] x = factor
-          ? ws.gatherFloat(block.x, block.y, block.d, rows, new float[rows.length * s.d()])
+          ? ws.gatherFloat(block.x, block.y, block.d, rows, SumBuffers.take(xLen, xLen + xLen / 4))
           : ws.gatherFloat(block.x, block.y, block.d, rows);
-      if (gradF == null) {
+      boolean first = gradF == null; // then the kernel writes the sums (beta 0): a recycled array holds old ones
+      if (first) {
         base = factor ? s.b1() : 0;
-        gradF = new float[s.size() - base];
+        gradF = SumBuffers.take(s.size() - base, s.size() - base);
       } else if (!factor) {
         widen();
       }
-      loss += FloatNet.lossAndGradient(s, w.floats(), x, 0, ws.labels(), 0, rows.length, gradF, ws, base == 0);
+      loss += FloatNet.lossAndGradient(s, w.floats(), x, 0, ws.labels(), 0, rows.length, gradF, ws, base == 0,
+          first);
       if (factor) {
         appendFactors(s, x, ws.lastDz1(), rows.length, block.partition);
       }
@@ -93,7 +98,15 @@ public final class GradientSum implements Serializable {
       base = o.base;
     }
     grad = sum(grad, o.grad);
+    if (gradF != null && o.gradF != null) {
+      spend(o.gradF);
+    } else if (gradF == null) {
+      borrowed = o.borrowed;
+    }
     gradF = sum(gradF, o.gradF);
+    if (o.spent != null) {
+      o.spent.forEach(this::spend);
+    }
     if (o.factorRows > 0) {
       mergeFactors(o);
     }
@@ -101,6 +114,40 @@ public final class GradientSum implements Serializable {
     count += o.count;
     computeNanos = Math.max(computeNanos, o.computeNanos);
     return this;
+  }
+
+  /**
+   * Gives the float arrays of this sum and of the sums merged into it to {@link SumBuffers}, for the
+   * tasks of the next iteration in this JVM; the sum is empty afterwards. Only for a local master,
+   * after the update has read the sums, and not for sums that are not finite (a kernel writing with
+   * beta 0 is not trusted to clear a NaN).
+   */
+  public void recycle() {
+    if (spent != null) {
+      spent.forEach(SumBuffers::give);
+    }
+    if (!borrowed) {
+      SumBuffers.give(gradF);
+    }
+    for (int k = 0; k < segX.length; k++) {
+      SumBuffers.give(segX[k]);
+      SumBuffers.give(segDz[k]);
+    }
+    spent = null;
+    gradF = null;
+    grad = null;
+    segPartition = new int[0];
+    segRows = new int[0];
+    segX = new float[0][];
+    segDz = new float[0][];
+    factorRows = 0;
+  }
+
+  private void spend(float[] a) {
+    if (spent == null) {
+      spent = new java.util.ArrayList<>();
+    }
+    spent.add(a);
   }
 
   public double loss() {
@@ -188,7 +235,9 @@ public final class GradientSum implements Serializable {
     segPartition[k] = partition;
     segRows[k] = m;
     segX[k] = x;
-    segDz[k] = java.util.Arrays.copyOf(dz1, m * s.h());
+    int dzLen = m * s.h();
+    segDz[k] = SumBuffers.take(dzLen, dzLen + dzLen / 4);
+    System.arraycopy(dz1, 0, segDz[k], 0, dzLen);
     factorRows += m;
   }
 
@@ -298,6 +347,10 @@ public final class GradientSum implements Serializable {
         after.accept(j, lo, hi);
       }
     });
+    for (int k = 0; k < rows.length; k++) {
+      spend(xs[k]);
+      spend(dzs[k]);
+    }
   }
 
   /** Gives the float sums the full layout (a W1 part of zeros) when they hold only the part from b1 on. */
@@ -315,7 +368,9 @@ public final class GradientSum implements Serializable {
     }
     float[] full = reuse != null && reuse.length == shape.size() ? reuse : new float[shape.size()];
     System.arraycopy(gradF, 0, full, base, gradF.length);
+    spend(gradF);
     gradF = full;
+    borrowed = full == reuse;
     base = 0;
   }
 

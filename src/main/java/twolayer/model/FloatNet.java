@@ -16,17 +16,20 @@ public final class FloatNet {
    */
   public static double lossAndGradient(Shape s, float[] w, float[] x, int xOff, int[] y, int yOff, int m,
       float[] grad, Workspace ws) {
-    return lossAndGradient(s, w, x, xOff, y, yOff, m, grad, ws, true);
+    return lossAndGradient(s, w, x, xOff, y, yOff, m, grad, ws, true, false);
   }
 
   /**
    * The same; with {@code denseW1} false the W1 part ({@code Xᵀ·dz1}) is left out, {@code grad} holds
    * only the rest of the layout (from b1 on: entry i of the layout at {@code grad[i − b1]}), and dz1 (m×H)
-   * stays in {@link Workspace#lastDz1()}: the caller keeps the factors X and dz1 instead.
+   * stays in {@link Workspace#lastDz1()}: the caller keeps the factors X and dz1 instead. With
+   * {@code overwrite} the gradient is written into {@code grad} instead of added to it (beta 0 in every
+   * product), so a recycled buffer needs no zeroing.
    */
   public static double lossAndGradient(Shape s, float[] w, float[] x, int xOff, int[] y, int yOff, int m,
-      float[] grad, Workspace ws, boolean denseW1) {
+      float[] grad, Workspace ws, boolean denseW1, boolean overwrite) {
     int d = s.d(), h = s.h(), c = s.c(), base = denseW1 ? 0 : s.b1();
+    float beta = overwrite ? 0f : 1f;
     forward(s, w, x, xOff, m, ws);
     float[] z1 = ws.z1f, a1 = ws.a1f, z2 = ws.z2f;
     double loss = 0;
@@ -36,8 +39,8 @@ public final class FloatNet {
       z2[i * c + y[yOff + i]] -= 1f;
     }
     // dW2 += a1ᵀ·dz2: (H×m)·(m×C) = H×C
-    Gemm.gemm(true, false, h, c, m, 1f, a1, 0, z2, 0, 1f, grad, s.w2() - base);
-    Gemm.addColumnSums(z2, m, c, grad, s.b2() - base);
+    Gemm.gemm(true, false, h, c, m, 1f, a1, 0, z2, 0, beta, grad, s.w2() - base);
+    Gemm.columnSums(z2, m, c, beta, grad, s.b2() - base);
     // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0]: (m×C)·(C×H) = m×H, into a1
     Gemm.gemm(false, true, m, h, c, 1f, z2, 0, w, s.w2(), 0f, a1, 0);
     for (int i = 0; i < m * h; i++) {
@@ -45,9 +48,9 @@ public final class FloatNet {
     }
     // dW1 += Xᵀ·dz1: (D×m)·(m×H) = D×H
     if (denseW1) {
-      Gemm.gemm(true, false, d, h, m, 1f, x, xOff, a1, 0, 1f, grad, s.w1());
+      Gemm.gemm(true, false, d, h, m, 1f, x, xOff, a1, 0, beta, grad, s.w1());
     }
-    Gemm.addColumnSums(a1, m, h, grad, s.b1() - base);
+    Gemm.columnSums(a1, m, h, beta, grad, s.b1() - base);
     return loss;
   }
 

@@ -57,18 +57,23 @@ public final class Gemm {
   }
 
   /**
-   * {@code out[outOff + j] += Σ_i a[i·n + j]}: the column sums of row-major m×n {@code a} (the bias
-   * gradients), as sgemv of {@code a}ᵀ with a vector of ones: (n×m)·(m). A Java loop under C1 took
-   * 1.4 ms for 1000×500.
+   * {@code out[outOff + j] = beta·out[outOff + j] + Σ_i a[i·n + j]}: the column sums of row-major m×n
+   * {@code a} (the bias gradients), as sgemv of {@code a}ᵀ with a vector of ones: (n×m)·(m). A Java
+   * loop under C1 took 1.4 ms for 1000×500. Beta 0 ignores what {@code out} held (sgemv's own rule).
    */
-  public static void addColumnSums(float[] a, int m, int n, float[] out, int outOff) {
-    if (m == 0 || n == 0) {
+  public static void columnSums(float[] a, int m, int n, float beta, float[] out, int outOff) {
+    if (m == 0 || n == 0) { // BLAS returns early on an empty sum without applying beta
+      if (beta == 0f) {
+        java.util.Arrays.fill(out, outOff, outOff + n, 0f);
+      } else if (beta != 1f) {
+        scale(n, beta, out, outOff);
+      }
       return;
     }
     float[] ones = new float[m];
     java.util.Arrays.fill(ones, 1f);
     // row-major m×n is column-major n×m: y(n) += A(n×m)·ones(m)
-    BLAS_.sgemv("N", n, m, 1f, a, 0, n, ones, 0, 1, 1f, out, outOff, 1);
+    BLAS_.sgemv("N", n, m, 1f, a, 0, n, ones, 0, 1, beta, out, outOff, 1);
   }
 
   /**

@@ -11,6 +11,7 @@ import twolayer.agg.GradientSum;
 import twolayer.agg.InProcess;
 import twolayer.agg.PackedStep;
 import twolayer.agg.PackedSum;
+import twolayer.agg.SumBuffers;
 import twolayer.agg.TreeAggregate;
 import twolayer.data.BlockSet;
 import twolayer.io.ModelFile;
@@ -116,9 +117,11 @@ public final class Trainer {
     TrainConfig c0 = runs.get(0).cfg;
     BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
     int perEpoch = c0.iterationsPerEpoch();
+    boolean local = InProcess.local(sc.sc()); // the tasks are threads of this JVM: they can reuse the sums' arrays
     for (int it = first; ; it++) {
       List<Run> active = going(runs, it);
       if (active.isEmpty()) {
+        SumBuffers.clear();
         return;
       }
       int epoch = it / perEpoch, t = it % perEpoch;
@@ -143,6 +146,9 @@ public final class Trainer {
         r.split[1] += t2 - t1;
         try {
           r.update(it, epoch, sum.get(k));
+          if (local) {
+            sum.get(k).recycle(); // read by the update, and finite
+          }
           r.afterIteration(it, t, train, val, single);
         } catch (Diverged e) {
           r.diverged = e;

@@ -148,6 +148,37 @@ class GradientSumTest {
     assertClose(whole.gradient(), blocks.gradient(), 1e-6, "blocks vs one product (float rounding only)");
   }
 
+  @Test
+  void recycledArraysOfAnyContentGiveTheSameSumsBitForBit() {
+    Shape s = new Shape(64, 32, 3); // shares of 8 rows go as factors, of 24 rows dense
+    Random r = new Random(13);
+    float[] x = gaussians(r, 48 * s.d());
+    int[] y = r.ints(48, 0, s.c()).toArray();
+    Weights w = Weights.of(s, TwoLayerNet.initialWeights(s, 0.3, 6), true);
+    SumBuffers.clear();
+    for (int m : new int[] {8, 24}) {
+      double[] fresh = share(w, x, y, 0, m, 2).merge(share(w, x, y, 1, m, 2)).gradient();
+      // what the tasks will take: sums (dense, or from b1 on), and for factors the gathered rows and dz1
+      int[] lengths = m == 8 ? new int[] {s.size() - s.b1(), m * s.d(), m * s.h()} : new int[] {s.size()};
+      for (int k = 0; k < 2; k++) {
+        for (int len : lengths) {
+          float[] old = new float[len];
+          Arrays.fill(old, Float.NaN); // beta 0 must write over whatever is there, NaN included
+          SumBuffers.give(old);
+        }
+      }
+      int waiting = SumBuffers.free();
+      GradientSum total = share(w, x, y, 0, m, 2).merge(share(w, x, y, 1, m, 2));
+      assertEquals(0, SumBuffers.free(), m + " rows: every array was taken from the pool, of " + waiting);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, total.gradient(), m + " rows");
+      total.recycle();
+      // every array back, and for factors also the full-size sum that gradient() multiplied them out into
+      assertEquals(waiting + (m == 8 ? 1 : 0), SumBuffers.free(), m + " rows: recycle gives the arrays back");
+      assertNull(total.gradient(), "a recycled sum is empty");
+      SumBuffers.clear();
+    }
+  }
+
   static GradientSum roundTrip(GradientSum g) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
