@@ -20,9 +20,8 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
    */
   public static BlockSet cache(JavaSparkContext sc, String name, List<RecordSplit> splits, double[] mean,
       double[] std, int numClasses, InProcess.Shared<HadoopConf> conf) {
-    int recordBytes = mean.length + 1;
-    JavaRDD<Block> rdd = sc.parallelize(splits, splits.size())
-        .map(s -> Block.of(s, CifarDataset.read(s, recordBytes, numClasses, conf.get().get()), mean, std))
+    JavaRDD<Block> rdd = JavaRDD.fromRDD(new SplitBlocks(sc.sc(), splits, mean, std, numClasses, conf),
+        scala.reflect.ClassTag$.MODULE$.apply(Block.class))
         .setName(name + " blocks")
         .persist(StorageLevel.MEMORY_ONLY());
     List<String> errors = rdd.filter(b -> b.error != null).map(b -> b.error).collect();
