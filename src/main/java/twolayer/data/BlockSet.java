@@ -20,7 +20,7 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
    */
   public static BlockSet cache(JavaSparkContext sc, String name, List<RecordSplit> splits, double[] mean,
       double[] std, int numClasses, InProcess.Shared<HadoopConf> conf) {
-    JavaRDD<Block> rdd = JavaRDD.fromRDD(new SplitBlocks(sc.sc(), splits, mean, std, numClasses, conf),
+    JavaRDD<Block> rdd = JavaRDD.fromRDD(new SplitBlocks(sc, splits, mean, std, numClasses, conf),
         scala.reflect.ClassTag$.MODULE$.apply(Block.class))
         .setName(name + " blocks")
         .persist(StorageLevel.MEMORY_ONLY());

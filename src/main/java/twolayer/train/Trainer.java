@@ -13,6 +13,7 @@ import twolayer.agg.PackedStep;
 import twolayer.agg.PackedSum;
 import twolayer.agg.SumBuffers;
 import twolayer.agg.TreeAggregate;
+import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.io.ModelFile;
 import twolayer.model.Shape;
@@ -136,7 +137,7 @@ public final class Trainer {
       InProcess.Shared<PackedStep> step = InProcess.share(sc, ps);
       long t1 = System.nanoTime();
       PackedSum sum = TreeAggregate.of(train.rdd(), new PackedSum(),
-          (acc, block) -> acc.add(step.get(), block), PackedSum::merge, c0.aggDepth());
+          new AddBlock(step), PackedSum::merge, c0.aggDepth());
       long t2 = System.nanoTime();
       step.release(); // a broadcast's destroy is part of its cost
       long t3 = System.nanoTime();
@@ -158,6 +159,23 @@ public final class Trainer {
       if (java.util.Arrays.stream(rungs).anyMatch(e -> e * perEpoch == ended)) {
         halve(runs, it);
       }
+    }
+  }
+
+  /**
+   * The tasks' fold: a block's batch rows into the sums. A named class, not a lambda: every task
+   * deserialises it, and a serialised lambda is resolved by reflection on each read.
+   */
+  private static final class AddBlock implements org.apache.spark.api.java.function.Function2<PackedSum, Block, PackedSum> {
+    private final InProcess.Shared<PackedStep> step;
+
+    AddBlock(InProcess.Shared<PackedStep> step) {
+      this.step = step;
+    }
+
+    @Override
+    public PackedSum call(PackedSum acc, Block block) {
+      return acc.add(step.get(), block);
     }
   }
 
