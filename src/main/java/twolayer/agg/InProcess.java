@@ -26,6 +26,7 @@ public final class InProcess {
   // handed-off task results, each read once; broadcast values, held by the driver while in use
   private static final ConcurrentHashMap<Long, Object> HANDOFF = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<Long, WeakReference<Object>> SHARED = new ConcurrentHashMap<>();
+  private static final AtomicLong PUTS = new AtomicLong();
 
   private InProcess() {}
 
@@ -69,6 +70,9 @@ public final class InProcess {
     /** Lets the value go: destroys the broadcast (on executors, without waiting, in Spark 4). */
     public void release() {
       held = null;
+      if (ref != null) {
+        SHARED.remove(ref.key);
+      }
       if (broadcast != null) {
         broadcast.destroy();
       }
@@ -83,6 +87,11 @@ public final class InProcess {
   /** Task results handed off and not read back yet (tests). */
   static int handoffsHeld() {
     return HANDOFF.size();
+  }
+
+  /** Whether the serialised number of a local {@code shared} value still finds it (tests). */
+  static boolean sharedHeld(Shared<?> shared) {
+    return shared.ref != null && SHARED.containsKey(shared.ref.key);
   }
 
   static long newOwner() {
@@ -128,7 +137,9 @@ public final class InProcess {
       } else if (once) {
         HANDOFF.put(key, value);
       } else {
-        SHARED.values().removeIf(r -> r.get() == null); // values whose broadcasts are gone
+        if (PUTS.incrementAndGet() % 256 == 0) { // values dropped without a release; released ones go at once
+          SHARED.values().removeIf(r -> r.get() == null);
+        }
         SHARED.put(key, new WeakReference<>(value));
       }
     }

@@ -2,6 +2,7 @@ package twolayer.agg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,6 +74,8 @@ class InProcessTest extends LocalSparkTest {
     int id = System.identityHashCode(value);
     List<Boolean> same = rdd.map(x -> System.identityHashCode(shared.get()) == id && shared.get()[3] == 3).collect();
     assertEquals(List.of(true, true, true, true), same);
+    assertTrue(InProcess.sharedHeld(shared), "the tasks found it by its number");
     shared.release();
+    assertFalse(InProcess.sharedHeld(shared), "released: its entry goes at once, not at the next sweep");
   }
 }
