@@ -136,11 +136,16 @@ public final class GradientSum implements Serializable {
     spent = null;
     gradF = null;
     grad = null;
+    dropFactors();
+  }
+
+  /** No factor rows from here on (the segments' arrays are the caller's to keep or give back). */
+  private void dropFactors() {
+    factorRows = 0;
     segPartition = new int[0];
     segRows = new int[0];
     segX = new float[0][];
     segDz = new float[0][];
-    factorRows = 0;
   }
 
   private void spend(float[] a) {
@@ -327,11 +332,7 @@ public final class GradientSum implements Serializable {
     int d = shape.d(), h = shape.h(), per = parallel ? BLOCK : d;
     int[] rows = segRows;
     float[][] xs = segX, dzs = segDz;
-    factorRows = 0; // dense from here on: the blocks below fill in its W1 part
-    segPartition = new int[0];
-    segRows = new int[0];
-    segX = new float[0][];
-    segDz = new float[0][];
+    dropFactors(); // dense from here on: the blocks below fill in its W1 part
     IntStream blocks = IntStream.range(0, (d + per - 1) / per);
     (parallel ? blocks.parallel() : blocks).forEach(j -> {
       int d0 = j * per, d1 = Math.min(d, d0 + per), lo = shape.w1() + d0 * h, hi = shape.w1() + d1 * h;
