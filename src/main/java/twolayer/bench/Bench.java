@@ -34,11 +34,9 @@ import org.apache.spark.storage.RDDInfo;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.data.CifarSplits;
-import twolayer.model.FloatNet;
 import twolayer.model.Gemm;
 import twolayer.model.Shape;
-import twolayer.model.TwoLayerNet;
-import twolayer.model.Workspace;
+import twolayer.train.LocalIteration;
 import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
 
@@ -298,52 +296,32 @@ public final class Bench {
   }
 
   /**
-   * The training iteration without Spark: the batch split over `cores` threads (as over the tasks), each
-   * gathering its rows and running the float kernel, then the sum and an SGD step on this thread.
+   * The training iteration without Spark ({@link LocalIteration}: the trainer's own sums, merge and SGD
+   * step), the batch split over `cores` blocks and threads as over the tasks of the chosen master.
    */
   double kernelExamplesPerSecond(int d, int h, int b) {
     Shape s = new Shape(d, h, C);
     int n = 20_000, threads = cores();
     Random rnd = new Random(2);
-    float[] x = new float[n * d];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rnd.nextInt(256) - 128;
+    Block[] blocks = new Block[threads];
+    for (int t = 0; t < threads; t++) {
+      float[] x = new float[n / threads * d];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextInt(256) - 128;
+      }
+      blocks[t] = Block.of(t, x, rnd.ints(n / threads, 0, C).toArray());
     }
-    int[] y = rnd.ints(n, 0, C).toArray();
-    Block block = Block.of(0, x, y);
-    float[] w = new float[s.size()];
-    double[] init = TwoLayerNet.initialWeights(s, 1e-4, 1);
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) init[i];
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
+    try (LocalIteration iteration = new LocalIteration(s, blocks, 1e-4, 1, 0.25)) {
       long t0 = 0;
       int its = 0, warm = 3;
       double seconds = quick ? 1.5 : 4;
       while (true) {
-        List<Future<float[]>> parts = new ArrayList<>();
+        int[][] rows = new int[threads][];
         for (int t = 0; t < threads; t++) {
           int share = b / threads + (t < b % threads ? 1 : 0);
-          int[] rows = rnd.ints(share, 0, n).sorted().toArray();
-          parts.add(pool.submit(() -> {
-            Workspace ws = Workspace.get();
-            float[] g = new float[s.size()];
-            float[] xb = ws.gatherFloat(block.x, block.y, d, rows);
-            FloatNet.lossAndGradient(s, w, xb, 0, ws.labels(), 0, rows.length, g, ws);
-            return g;
-          }));
+          rows[t] = rnd.ints(share, 0, n / threads).sorted().toArray();
         }
-        float[] g = parts.get(0).get();
-        for (int t = 1; t < threads; t++) {
-          float[] o = parts.get(t).get();
-          for (int i = 0; i < g.length; i++) {
-            g[i] += o[i];
-          }
-        }
-        for (int i = 0; i < w.length; i++) {
-          w[i] -= 1e-4f * g[i] / b;
-        }
+        iteration.run(rows, 1e-4);
         its++;
         if (its == warm) {
           t0 = System.nanoTime();
@@ -353,8 +331,6 @@ public final class Bench {
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    } finally {
-      pool.shutdownNow();
     }
   }
 
