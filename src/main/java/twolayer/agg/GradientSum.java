@@ -10,6 +10,8 @@ import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
 import twolayer.model.Workspace;
+import twolayer.transport.ArrayPool;
+import twolayer.transport.Transport;
 
 /**
  * Running sums of a partition's mini-batch share: data loss, example count, data-loss gradient
@@ -28,7 +30,7 @@ import twolayer.model.Workspace;
  * caller's beta and the rest adding on), so no merge copies them into one matrix (measured at H=500,
  * B=200: the copy of 2.8 MB took 0.8-0.9 ms of the merge; the product costs the same either way).
  */
-public final class GradientSum implements Serializable {
+public final class GradientSum implements Serializable, Transport.Reusable {
   private double loss;
   private long count;
   private long computeNanos; // the slowest partition's kernel time: the compute on the critical path
@@ -61,12 +63,12 @@ public final class GradientSum implements Serializable {
       // rows kept as factors are gathered once, into the segment that is sent: no second copy
       int xLen = rows.length * s.d();
       float[] x = factor
-          ? ws.gatherFloat(block.x, block.y, block.d, rows, SumBuffers.take(xLen, xLen + xLen / 4))
+          ? ws.gatherFloat(block.x, block.y, block.d, rows, ArrayPool.take(xLen, xLen + xLen / 4))
           : ws.gatherFloat(block.x, block.y, block.d, rows);
       boolean first = gradF == null; // then the kernel writes the sums (beta 0): a recycled array holds old ones
       if (first) {
         base = factor ? s.b1() : 0;
-        gradF = SumBuffers.take(s.size() - base, s.size() - base);
+        gradF = ArrayPool.take(s.size() - base, s.size() - base);
       } else if (!factor) {
         widen();
       }
@@ -117,21 +119,22 @@ public final class GradientSum implements Serializable {
   }
 
   /**
-   * Gives the float arrays of this sum and of the sums merged into it to {@link SumBuffers}, for the
-   * tasks of the next iteration in this JVM; the sum is empty afterwards. Only for a local master,
-   * after the update has read the sums, and not for sums that are not finite (a kernel writing with
-   * beta 0 is not trusted to clear a NaN).
+   * Gives the float arrays of this sum and of the sums merged into it to {@link ArrayPool}, for the
+   * tasks of the next iteration in this JVM; the sum is empty afterwards. Only where the tasks run in
+   * this JVM ({@link Transport#done}), after the update has read the sums, and not for sums that are not
+   * finite (a kernel writing with beta 0 is not trusted to clear a NaN).
    */
+  @Override
   public void recycle() {
     if (spent != null) {
-      spent.forEach(SumBuffers::give);
+      spent.forEach(ArrayPool::give);
     }
     if (!borrowed) {
-      SumBuffers.give(gradF);
+      ArrayPool.give(gradF);
     }
     for (int k = 0; k < segX.length; k++) {
-      SumBuffers.give(segX[k]);
-      SumBuffers.give(segDz[k]);
+      ArrayPool.give(segX[k]);
+      ArrayPool.give(segDz[k]);
     }
     spent = null;
     gradF = null;
@@ -241,7 +244,7 @@ public final class GradientSum implements Serializable {
     segRows[k] = m;
     segX[k] = x;
     int dzLen = m * s.h();
-    segDz[k] = SumBuffers.take(dzLen, dzLen + dzLen / 4);
+    segDz[k] = ArrayPool.take(dzLen, dzLen + dzLen / 4);
     System.arraycopy(dz1, 0, segDz[k], 0, dzLen);
     factorRows += m;
   }

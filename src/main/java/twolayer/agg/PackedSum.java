@@ -2,13 +2,14 @@ package twolayer.agg;
 
 import java.io.Serializable;
 import twolayer.data.Block;
+import twolayer.transport.Transport;
 
 /**
  * The {@link GradientSum}s of K models on the same batch rows: one Spark job per iteration for all K,
  * so Spark's per-job cost (scheduling, broadcast, result transfer), which dominates small batches, is
  * paid once. The zero value holds no sums (it is serialised per partition); they appear on the first add.
  */
-public final class PackedSum implements Serializable {
+public final class PackedSum implements Serializable, Transport.Reusable {
   private GradientSum[] sums;
 
   public PackedSum add(PackedStep step, Block block) {
@@ -32,6 +33,15 @@ public final class PackedSum implements Serializable {
       sums[k] = sums[k].merge(o.sums[k]);
     }
     return this;
+  }
+
+  @Override
+  public void recycle() {
+    if (sums != null) {
+      for (GradientSum s : sums) {
+        s.recycle();
+      }
+    }
   }
 
   /** Model k's sum (empty when no partition added anything). */

@@ -14,7 +14,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
 import twolayer.agg.EvalSum;
-import twolayer.agg.InProcess;
 import twolayer.data.BlockSet;
 import twolayer.data.CifarSplits;
 import twolayer.data.RecordSplit;
@@ -30,6 +29,7 @@ import twolayer.train.Checkpoints;
 import twolayer.train.Evaluation;
 import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
+import twolayer.transport.Transport;
 
 /**
  * {@code submit.sh train|evaluate|gradcheck}: parse, configure, load, train, report. The only place that
@@ -305,21 +305,12 @@ public final class Main {
 
   /** The Spark context, with {@code defaults} for settings that spark-submit's --conf did not give. */
   static JavaSparkContext spark(String name, String master, Map<String, String> defaults) {
-    SparkConf conf = new SparkConf().setAppName(name)
-        // gradient sums of a few MB come back with the task's status, not through a second fetch
-        .setIfMissing("spark.task.maxDirectResultSize", "128m")
-        // weights are random-looking floats: compressing their broadcast costs time and saves nothing
-        .setIfMissing("spark.broadcast.compress", "false");
+    SparkConf conf = new SparkConf().setAppName(name);
     defaults.forEach(conf::setIfMissing);
     if (!conf.contains("spark.master")) {
       conf.setMaster(master);
     }
-    if (InProcess.local(conf.get("spark.master"))) {
-      // Spark broadcasts every job's serialised tasks (about 40 KB here) in pieces of this size, each
-      // a new array: 4 MB by default, allocated and zeroed per iteration. A local master broadcasts
-      // nothing else (the weights go by reference, see InProcess), and its tasks read the driver's object.
-      conf.setIfMissing("spark.broadcast.blockSize", "64k");
-    }
+    Transport.configure(conf);
     return new JavaSparkContext(conf);
   }
 
@@ -342,6 +333,7 @@ public final class Main {
     env.put("spark_version", sc.version());
     env.put("java", System.getProperty("java.version"));
     env.put("blas", Gemm.implementation());
+    env.put("transport", Transport.of(sc).toString());
     env.put("default_parallelism", sc.defaultParallelism());
     return env;
   }

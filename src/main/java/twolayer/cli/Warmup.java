@@ -10,9 +10,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import twolayer.agg.InProcess;
-import twolayer.agg.TreeAggregate;
 import twolayer.io.JsonFiles;
+import twolayer.transport.Shared;
+import twolayer.transport.Transport;
 
 /**
  * {@code submit.sh} runs this once, under {@code -XX:ArchiveClassesAtExit}, so that the JDK archives
@@ -39,8 +39,9 @@ final class Warmup {
       JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 2).persist(StorageLevel.MEMORY_ONLY());
       rdd.count();
       int[] one = {1};
-      InProcess.Shared<int[]> b = InProcess.share(sc, one);
-      long[] sum = TreeAggregate.of(rdd, new long[1], (acc, v) -> {
+      Transport transport = Transport.of(sc);
+      Shared<int[]> b = transport.perJob(sc, one);
+      long[] sum = transport.aggregate(rdd, new long[1], (acc, v) -> {
         acc[0] += v * b.get()[0];
         return acc;
       }, (x, y) -> {

@@ -6,7 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import twolayer.UserError;
-import twolayer.agg.InProcess;
+import twolayer.transport.Shared;
 
 /**
  * A split of the data (train, val or test) as cached blocks, one per partition, with each partition's
@@ -19,7 +19,7 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
    * and checks every block was read; a bad file ends in a {@link UserError} naming it.
    */
   public static BlockSet cache(JavaSparkContext sc, String name, List<RecordSplit> splits, double[] mean,
-      double[] std, int numClasses, InProcess.Shared<HadoopConf> conf) {
+      double[] std, int numClasses, Shared<HadoopConf> conf) {
     JavaRDD<Block> rdd = JavaRDD.fromRDD(new SplitBlocks(sc, splits, mean, std, numClasses, conf),
         scala.reflect.ClassTag$.MODULE$.apply(Block.class))
         .setName(name + " blocks")
@@ -38,7 +38,7 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
    * records of {@code splits}, summed on the executors.
    */
   public static double[][] stats(JavaSparkContext sc, List<RecordSplit> splits, int d, int numClasses,
-      boolean withStd, InProcess.Shared<HadoopConf> conf) {
+      boolean withStd, Shared<HadoopConf> conf) {
     PixelSum total = sc.parallelize(splits, splits.size())
         .map(s -> PixelSum.of(CifarDataset.read(s, d + 1, numClasses, conf.get().get()), d, withStd))
         .reduce(PixelSum::merge);

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
-import twolayer.agg.InProcess;
+import twolayer.transport.Shared;
 
 /**
  * The CS231n split of CIFAR-10 as cached blocks: train = the first {@code trainSize} training records,
@@ -15,7 +15,7 @@ public final class CifarSplits {
   private final JavaSparkContext sc;
   private final CifarDataset dataset;
   private final int partitions;
-  private final InProcess.Shared<HadoopConf> conf;
+  private final Shared<HadoopConf> conf;
 
   private CifarSplits(JavaSparkContext sc, CifarDataset dataset, int partitions) {
     this.sc = sc;

@@ -6,7 +6,8 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import twolayer.agg.InProcess;
+import twolayer.transport.Shared;
+import twolayer.transport.Transport;
 
 /** Carries the driver's Hadoop configuration (credentials, file systems) to the executors. */
 public final class HadoopConf implements Serializable {
@@ -17,12 +18,12 @@ public final class HadoopConf implements Serializable {
   }
 
   /**
-   * The driver's configuration for the tasks of {@code sc}: a broadcast, or with a local master the
-   * object itself ({@link InProcess}), whose broadcast wrote 240 KB that no one read and took 0.14-0.19 s
-   * of every command's start-up here. Held as long as the closures that capture it.
+   * The driver's configuration for the tasks of {@code sc}, shared by its {@link Transport} (with a local
+   * master the object itself: its broadcast wrote 240 KB that no one read and took 0.14-0.19 s of every
+   * command's start-up here). Held as long as the closures that capture it.
    */
-  public static InProcess.Shared<HadoopConf> share(JavaSparkContext sc) {
-    return InProcess.share(sc, new HadoopConf(sc.hadoopConfiguration()));
+  public static Shared<HadoopConf> share(JavaSparkContext sc) {
+    return Transport.of(sc).share(sc, new HadoopConf(sc.hadoopConfiguration()));
   }
 
   public Configuration get() {

@@ -9,7 +9,8 @@ import scala.collection.Iterator;
 import scala.collection.Iterator$;
 import scala.collection.immutable.Nil$;
 import scala.reflect.ClassTag$;
-import twolayer.agg.InProcess;
+import twolayer.transport.Shared;
+import twolayer.transport.Transport;
 
 /**
  * The blocks of a split set as an RDD of its own, one partition per {@link RecordSplit}: a partition
@@ -18,29 +19,28 @@ import twolayer.agg.InProcess;
  * and that chain held three serialised lambdas (Spark's two Scala wrappers and ours), each resolved by
  * reflection on every read (measured at H=50, B=200: 1.25 ms of CPU per task to deserialise, beside
  * 2.5 ms of running). Here there are plain fields, and the mean image (24 KB, 90% of the RDD's bytes)
- * travels as an {@link InProcess.Shared}. With a local master the RDD itself goes by reference: the
- * tasks are threads of the driver's JVM, and they only read it (its cached blocks, or {@link #compute}
- * on a miss), so each job's task binary holds a number instead of the RDD, and each task reads it
- * back as the driver's own object.
+ * is {@link Shared} once. Tasks only read the RDD (its cached blocks, or {@link #compute} on a miss), so
+ * it travels in its {@link Transport#taskForm}: with a local master each job's task binary then holds
+ * a number instead of the RDD, and each task reads it back as the driver's own object.
  */
 final class SplitBlocks extends RDD<Block> {
   private final RecordSplit[] splits;
-  private final InProcess.Shared<double[][]> meanStd; // {mean, std}, std null when not standardised
+  private final Shared<double[][]> meanStd; // {mean, std}, std null when not standardised
   private final int numClasses;
-  private final InProcess.Shared<HadoopConf> conf;
-  private final boolean local;
-  private transient InProcess.Ref<SplitBlocks> self; // this, by reference (one number for every job)
+  private final Shared<HadoopConf> conf;
+  private final transient Transport transport;
+  private transient java.io.Serializable taskForm; // what tasks carry of this RDD (the same for every job)
 
   @SuppressWarnings("unchecked")
   SplitBlocks(JavaSparkContext sc, List<RecordSplit> splits, double[] mean, double[] std, int numClasses,
-      InProcess.Shared<HadoopConf> conf) {
+      Shared<HadoopConf> conf) {
     super(sc.sc(), (scala.collection.immutable.Seq<org.apache.spark.Dependency<?>>) (Object) Nil$.MODULE$,
         ClassTag$.MODULE$.apply(Block.class));
     this.splits = splits.toArray(new RecordSplit[0]);
-    this.meanStd = InProcess.share(sc, new double[][] {mean, std}); // held as long as this RDD
+    this.transport = Transport.of(sc);
+    this.meanStd = transport.share(sc, new double[][] {mean, std}); // held as long as this RDD
     this.numClasses = numClasses;
     this.conf = conf;
-    this.local = InProcess.local(sc.sc());
   }
 
   @Override
@@ -59,28 +59,15 @@ final class SplitBlocks extends RDD<Block> {
     return parts;
   }
 
-  /** With a local master, what is serialised in place of this RDD. */
-  private Object writeReplace() {
-    if (!local) {
+  /** What is serialised in place of this RDD (itself on the executors of a cluster, which never serialise it). */
+  private synchronized Object writeReplace() {
+    if (transport == null) {
       return this;
     }
-    synchronized (this) {
-      self = self != null ? self : InProcess.Ref.shared(this, true);
+    if (taskForm == null) {
+      taskForm = transport.taskForm(this);
     }
-    return new ByReference(self);
-  }
-
-  /** Reads back as the RDD it refers to: the driver's, in the same JVM. */
-  private static final class ByReference implements java.io.Serializable {
-    private final InProcess.Ref<SplitBlocks> ref;
-
-    ByReference(InProcess.Ref<SplitBlocks> ref) {
-      this.ref = ref;
-    }
-
-    private Object readResolve() {
-      return ref.get();
-    }
+    return taskForm;
   }
 
   /** Partition i: split i's records. */

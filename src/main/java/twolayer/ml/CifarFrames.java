@@ -14,7 +14,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import twolayer.UserError;
-import twolayer.agg.InProcess;
 import twolayer.data.CifarDataset;
 import twolayer.data.CifarLocator;
 import twolayer.data.HadoopConf;
@@ -44,7 +43,7 @@ public final class CifarFrames {
     List<CifarDataset.FileInfo> files = split.equals("test") ? ds.testFiles : ds.trainFiles;
     long from = split.equals("val") ? total - n : 0;
     List<RecordSplit> splits = CifarDataset.splits(files, from, from + n, partitions);
-    InProcess.Shared<HadoopConf> conf = HadoopConf.share(sc);
+    twolayer.transport.Shared<HadoopConf> conf = HadoopConf.share(sc);
     int d = ds.d, classes = ds.numClasses();
     JavaRDD<Row> rows = sc.parallelize(splits, splits.size()).flatMap(s -> {
       RawRecords raw = CifarDataset.read(s, d + 1, classes, conf.get().get());

@@ -77,7 +77,7 @@ public final class Predictor implements java.io.Serializable {
     long n = files.stream().mapToLong(twolayer.data.CifarDataset.FileInfo::records).sum();
     List<twolayer.data.RecordSplit> splits = twolayer.data.CifarDataset.splits(files, 0, n, sc.defaultParallelism());
     org.apache.spark.broadcast.Broadcast<Predictor> bp = sc.broadcast(new Predictor(model));
-    twolayer.agg.InProcess.Shared<twolayer.data.HadoopConf> conf = twolayer.data.HadoopConf.share(sc);
+    twolayer.transport.Shared<twolayer.data.HadoopConf> conf = twolayer.data.HadoopConf.share(sc);
     sc.setJobDescription("predict: " + n + " records");
     return sc.parallelize(splits, splits.size()).flatMap(s -> {
       twolayer.data.RawRecords raw = twolayer.data.CifarDataset.read(s, rec, 256, conf.get().get());

@@ -2,10 +2,10 @@ package twolayer.train;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.agg.EvalSum;
-import twolayer.agg.InProcess;
-import twolayer.agg.TreeAggregate;
 import twolayer.data.BlockSet;
 import twolayer.model.Weights;
+import twolayer.transport.Shared;
+import twolayer.transport.Transport;
 
 /** Accuracy, confusion and loss of a model on cached blocks, computed on the executors. */
 public final class Evaluation {
@@ -21,9 +21,10 @@ public final class Evaluation {
    */
   public static EvalSum of(BlockSet set, Weights w, int depth, long[] limits) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(set.rdd().context());
-    InProcess.Shared<Weights> bw = InProcess.share(sc, w);
+    Transport transport = Transport.of(sc);
+    Shared<Weights> bw = transport.perJob(sc, w);
     try {
-      return TreeAggregate.of(set.rdd(), new EvalSum(),
+      return transport.aggregate(set.rdd(), new EvalSum(),
           (acc, b) -> acc.add(bw.get(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
           EvalSum::merge, depth);
     } finally {

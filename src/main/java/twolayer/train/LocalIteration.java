@@ -8,17 +8,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import twolayer.agg.GradientSum;
 import twolayer.agg.Step;
-import twolayer.agg.SumBuffers;
 import twolayer.data.Block;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.optim.Sgd;
+import twolayer.transport.ArrayPool;
 
 /**
  * The trainer's iteration with Spark taken out, for {@code bench}: one thread per block adds its share
  * of the batch as a task would ({@link GradientSum#add}), this thread merges the sums in partition
  * order and {@link DriverUpdate} takes the plain SGD step, then the sums' arrays go back to
- * {@link SumBuffers} as under a local master. The same pieces as {@link Trainer}, so that the bench's
+ * {@link ArrayPool} as under a local master. The same pieces as {@link Trainer}, so that the bench's
  * ratio of the two is what Spark's job costs and nothing else.
  */
 public final class LocalIteration implements AutoCloseable {
@@ -53,6 +53,6 @@ public final class LocalIteration implements AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
-    SumBuffers.clear();
+    ArrayPool.clear();
   }
 }

@@ -8,11 +8,8 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.agg.EvalSum;
 import twolayer.agg.GradientSum;
-import twolayer.agg.InProcess;
 import twolayer.agg.PackedStep;
 import twolayer.agg.PackedSum;
-import twolayer.agg.SumBuffers;
-import twolayer.agg.TreeAggregate;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.io.ModelFile;
@@ -20,11 +17,16 @@ import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
 import twolayer.optim.Updater;
+import twolayer.transport.ArrayPool;
+import twolayer.transport.Shared;
+import twolayer.transport.Timeline;
+import twolayer.transport.Transport;
 
 /**
- * Mini-batch SGD on cached blocks. Per iteration: broadcast the weights and the batch rows, each
- * partition sums its share's data-loss gradient, a tree aggregation ({@link TreeAggregate}) adds the
- * sums, the driver destroys the broadcast, divides by B, adds {@code 2λW} and updates ({@link DriverUpdate}).
+ * Mini-batch SGD on cached blocks. Per iteration: send the weights and the batch rows to the tasks
+ * ({@link Transport#perJob}), each partition sums its share's data-loss gradient, a tree aggregation
+ * ({@link Transport#aggregate}) adds the sums in partition order, the driver divides by B, adds
+ * {@code 2λW} and updates ({@link DriverUpdate}).
  * {@link #trainPacked} runs K models (search trials) through the same jobs: one broadcast, one
  * aggregation and one Spark job per iteration for all K.
  */
@@ -118,11 +120,11 @@ public final class Trainer {
     TrainConfig c0 = runs.get(0).cfg;
     BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
     int perEpoch = c0.iterationsPerEpoch();
-    boolean local = InProcess.local(sc.sc()); // the tasks are threads of this JVM: they can reuse the sums' arrays
+    Transport transport = Transport.of(sc);
     for (int it = first; ; it++) {
       List<Run> active = going(runs, it);
       if (active.isEmpty()) {
-        SumBuffers.clear();
+        ArrayPool.clear();
         return;
       }
       int epoch = it / perEpoch, t = it % perEpoch;
@@ -134,10 +136,10 @@ public final class Trainer {
           + (runs.size() > 1 ? " (" + models.length + " models)" : "/" + c0.totalIterations()));
       long t0 = System.nanoTime();
       PackedStep ps = new PackedStep(models, sampler.rows(epoch, t));
-      InProcess.Shared<PackedStep> step = InProcess.share(sc, ps);
+      Shared<PackedStep> step = transport.perJob(sc, ps);
       long t1 = System.nanoTime();
-      PackedSum sum = TreeAggregate.of(train.rdd(), new PackedSum(),
-          new AddBlock(step), PackedSum::merge, c0.aggDepth());
+      PackedSum sum = transport.aggregate(train.rdd(), new PackedSum(), new AddBlock(step), PackedSum::merge,
+          c0.aggDepth(), timeline(active));
       long t2 = System.nanoTime();
       step.release(); // a broadcast's destroy is part of its cost
       long t3 = System.nanoTime();
@@ -147,9 +149,7 @@ public final class Trainer {
         r.split[1] += t2 - t1;
         try {
           r.update(it, epoch, sum.get(k));
-          if (local) {
-            sum.get(k).recycle(); // read by the update, and finite
-          }
+          transport.done(sum.get(k)); // read by the update, and finite
           r.afterIteration(it, t, train, val, single);
         } catch (Diverged e) {
           r.diverged = e;
@@ -167,9 +167,9 @@ public final class Trainer {
    * deserialises it, and a serialised lambda is resolved by reflection on each read.
    */
   private static final class AddBlock implements org.apache.spark.api.java.function.Function2<PackedSum, Block, PackedSum> {
-    private final InProcess.Shared<PackedStep> step;
+    private final Shared<PackedStep> step;
 
-    AddBlock(InProcess.Shared<PackedStep> step) {
+    AddBlock(Shared<PackedStep> step) {
       this.step = step;
     }
 
@@ -177,6 +177,11 @@ public final class Trainer {
     public PackedSum call(PackedSum acc, Block block) {
       return acc.add(step.get(), block);
     }
+  }
+
+  /** Where the first run's jobs' time goes (the runs share them). */
+  private static Timeline timeline(List<Run> active) {
+    return active.get(0).timeline;
   }
 
   /** The runs that still train at iteration {@code it}: neither diverged nor done. */
@@ -212,6 +217,7 @@ public final class Trainer {
     final long[] trainSample;
     final int first;
     final long[] split = new long[4]; // broadcast (and its destroy), aggregate job, slowest task's compute, driver update
+    final Timeline timeline = new Timeline(); // inside the aggregate jobs
     final long loopStart = System.nanoTime();
     int total;
     double lr;
@@ -348,6 +354,7 @@ public final class Trainer {
       perIteration.put("task_compute", split[2] / 1e6 / ran);
       perIteration.put("scheduling_transfer_merge", (split[1] - split[2]) / 1e6 / ran);
       perIteration.put("driver_update", split[3] / 1e6 / ran);
+      timeline.millisPer(ran).forEach((k, v) -> perIteration.put("job_" + k, v));
       return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
           (long) ran * cfg.batchSize(), perIteration);
     }

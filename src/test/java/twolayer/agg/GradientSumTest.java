@@ -16,6 +16,7 @@ import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
 import twolayer.model.Workspace;
+import twolayer.transport.ArrayPool;
 
 /** Tier 2: the aggregator contract (add, merge, rows), no Spark. */
 class GradientSumTest {
@@ -155,7 +156,7 @@ class GradientSumTest {
     float[] x = gaussians(r, 48 * s.d());
     int[] y = r.ints(48, 0, s.c()).toArray();
     Weights w = Weights.of(s, TwoLayerNet.initialWeights(s, 0.3, 6), true);
-    SumBuffers.clear();
+    ArrayPool.clear();
     for (int m : new int[] {8, 24}) {
       double[] fresh = share(w, x, y, 0, m, 2).merge(share(w, x, y, 1, m, 2)).gradient();
       // what the tasks will take: sums (dense, or from b1 on), and for factors the gathered rows and dz1
@@ -164,18 +165,18 @@ class GradientSumTest {
         for (int len : lengths) {
           float[] old = new float[len];
           Arrays.fill(old, Float.NaN); // beta 0 must write over whatever is there, NaN included
-          SumBuffers.give(old);
+          ArrayPool.give(old);
         }
       }
-      int waiting = SumBuffers.free();
+      int waiting = ArrayPool.free();
       GradientSum total = share(w, x, y, 0, m, 2).merge(share(w, x, y, 1, m, 2));
-      assertEquals(0, SumBuffers.free(), m + " rows: every array was taken from the pool, of " + waiting);
+      assertEquals(0, ArrayPool.free(), m + " rows: every array was taken from the pool, of " + waiting);
       org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, total.gradient(), m + " rows");
       total.recycle();
       // every array back, and for factors also the full-size sum that gradient() multiplied them out into
-      assertEquals(waiting + (m == 8 ? 1 : 0), SumBuffers.free(), m + " rows: recycle gives the arrays back");
+      assertEquals(waiting + (m == 8 ? 1 : 0), ArrayPool.free(), m + " rows: recycle gives the arrays back");
       assertNull(total.gradient(), "a recycled sum is empty");
-      SumBuffers.clear();
+      ArrayPool.clear();
     }
   }
 

@@ -1,0 +1,102 @@
+package twolayer.transport;
+
+import java.io.Serializable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The transport of every master whose executors run in JVMs of their own: values are serialised, once
+ * each, in Spark's own ways (broadcasts and task results).
+ */
+final class Serialized extends Transport {
+  static final Serialized INSTANCE = new Serialized();
+  static final boolean INLINE = Boolean.getBoolean("twolayer.inline"); // experiment
+
+  private Serialized() {}
+
+  @Override
+  public String toString() {
+    return "serialized";
+  }
+
+  private Object readResolve() {
+    return INSTANCE; // one per JVM
+  }
+
+  @Override
+  void defaults(SparkConf conf) {
+    // gradient sums of a few MB come back with the task's status, not through a second fetch
+    conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
+    // weights are random-looking floats: compressing their broadcast costs time and saves nothing
+    conf.setIfMissing("spark.broadcast.compress", "false");
+  }
+
+  @Override
+  public <T> Shared<T> share(JavaSparkContext sc, T value) {
+    return new Broadcasted<>(sc.broadcast(value));
+  }
+
+  @Override
+  public <T> Shared<T> perJob(JavaSparkContext sc, T value) {
+    return INLINE ? new Inline<>(value) : new Broadcasted<>(sc.broadcast(value));
+  }
+
+  @Override
+  <U> Object send(U value, long job, int partition, int attempt) {
+    return value;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  <U> U receive(Object sent) {
+    return (U) sent;
+  }
+
+  @Override
+  void forget(long job) {}
+
+  @Override
+  public Serializable taskForm(Serializable self) {
+    return self;
+  }
+
+  @Override
+  public void done(Reusable result) {}
+
+  /** A Spark broadcast: each executor fetches it once, whatever the number of its tasks. */
+  private static final class Broadcasted<T> implements Shared<T> {
+    private final Broadcast<T> broadcast;
+
+    Broadcasted(Broadcast<T> broadcast) {
+      this.broadcast = broadcast;
+    }
+
+    @Override
+    public T get() {
+      return broadcast.value();
+    }
+
+    @Override
+    public void release() {
+      broadcast.destroy(); // on the executors without waiting
+    }
+  }
+
+  /** The value itself, inside the closure of the job that reads it. */
+  private static final class Inline<T> implements Shared<T> {
+    private final T value;
+
+    Inline(T value) {
+      this.value = value;
+    }
+
+    @Override
+    public T get() {
+      return value;
+    }
+
+    @Override
+    public void release() {}
+  }
+}

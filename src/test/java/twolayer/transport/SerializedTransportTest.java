@@ -1,0 +1,74 @@
+package twolayer.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tier 3: the transport of a cluster, forced under local[2] ({@value Transport#KEY}=serialized): values
+ * and partial sums are copies that crossed Spark's serializer, as they are between JVMs.
+ */
+class SerializedTransportTest {
+  static JavaSparkContext sc;
+
+  @BeforeAll
+  static void start() {
+    SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("SerializedTransportTest")
+        .set("spark.ui.enabled", "false").set(Transport.KEY, "serialized");
+    Transport.configure(conf);
+    sc = new JavaSparkContext(conf);
+  }
+
+  @AfterAll
+  static void stop() {
+    sc.close();
+  }
+
+  @Test
+  void theSettingChoosesTheTransport() {
+    assertSame(Serialized.INSTANCE, Transport.of(sc));
+    assertSame(Serialized.INSTANCE, Transport.of(new SparkConf().setMaster("spark://127.0.0.1:7077")));
+    assertSame(Serialized.INSTANCE, Transport.of(new SparkConf().setMaster("local-cluster[2,1,1024]")));
+    assertSame(InJvm.INSTANCE, Transport.of(new SparkConf().setMaster("local[*]")));
+    assertSame(InJvm.INSTANCE, Transport.of(new SparkConf().setMaster("local")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Transport.of(new SparkConf().setMaster("local").set(Transport.KEY, "fast")));
+    assertEquals(Transport.KEY + ": 'fast' is not one of auto, serialized", e.getMessage());
+    assertEquals("false", sc.getConf().get("spark.broadcast.compress"), "configured for the serialised path");
+  }
+
+  @Test
+  void tasksReadTheValuesAndResultsComeBackThroughTheSerializer() {
+    long[] value = {1, 2, 3};
+    Transport transport = Transport.of(sc);
+    for (Shared<long[]> shared : List.of(transport.share(sc, value), transport.perJob(sc, value))) {
+      JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 2);
+      assertEquals(List.of(3L, 3L, 3L, 3L), rdd.map(x -> shared.get()[2]).collect());
+      shared.release();
+    }
+    assertSame(value, transport.receive(transport.send(value, 1, 0, 0)), "a result is itself: Spark serialises it");
+    java.util.ArrayList<Integer> self = new java.util.ArrayList<>(List.of(1));
+    assertSame(self, transport.taskForm(self));
+    TreeAggregateTest.Acc sum = transport.aggregate(sc.parallelize(List.of(1L, 2L, 3L), 2),
+        new TreeAggregateTest.Acc(), TreeAggregateTest.Acc::add, TreeAggregateTest.Acc::merge, 2);
+    assertEquals(6, sum.sum);
+  }
+
+  @Test
+  void sameSumAsSparkForOneLevelAndDeeperTrees() {
+    TreeAggregateTest.sameSumAsSpark(sc, Transport.of(sc));
+  }
+
+  @Test
+  void partialSumsAreAddedInPartitionOrderWhateverOrderTheyArriveIn() {
+    TreeAggregateTest.partitionOrder(sc, Transport.of(sc));
+  }
+}
