@@ -40,33 +40,35 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 #   (measured here, tuned preset, first epoch: 65-306 pauses taking 0.67-1.8 s, against 6 taking 0.12 s
 #   from 6 GB; the epoch ended 1.5-3 s sooner). Not the whole maximum: G1 then spread its short-lived
 #   arrays over all of it, and 4 epochs peaked at 4.3 GB of RSS against 2.1-2.2 GB from 3 GB, as fast.
-# - C1 only (C1=0 for the default tiers): the hot math is native BLAS, while C2 spent a core for the
-#   first minute compiling Spark's scheduler as it trained (tuned preset, measured here: first val >= 0.50
-#   after 36.6 s with C2, 30.9-32.0 s with C1; the whole run 136.7 s against 128.4 s, same bits). C1
-#   compiles cheaply, so it compiles early: Spark's per-job code, run once per iteration, is otherwise
-#   interpreted for the first 200 iterations (they took 3.3-4.1 s at a tenth of the default thresholds
-#   against 5.2-6.4 s at the default).
+# Every JVM of the run, driver and executors, whatever the master: C1 only (C1=0 for the default
+# tiers). The hot math is native BLAS, while C2 spent a core for the first minute compiling Spark's
+# scheduler as it trained (tuned preset, local master, measured here: first val >= 0.50 after 36.6 s
+# with C2, 30.9-32.0 s with C1; the whole run 136.7 s against 128.4 s, same bits). C1 compiles cheaply,
+# so it compiles early: Spark's per-job code, run once per iteration, is otherwise interpreted for the
+# first 200 iterations (they took 3.3-4.1 s at a tenth of the default thresholds against 5.2-6.4 s at
+# the default). On a cluster the executors' JVMs start with the run and warm up during it.
 mebibytes() { # a JVM memory size (bytes, or with a k, m, g or t suffix) in MiB
   local n="${1%[kKmMgGtT]}"
   case "$1" in *[kK]) echo $((n / 1024)) ;; *[mM]) echo "$n" ;; *[gG]) echo $((n * 1024)) ;;
     *[tT]) echo $((n * 1048576)) ;; *) echo $((n / 1048576)) ;; esac
 }
+JIT=""
+if [ "${C1:-1}" != 0 ]; then JIT="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1"; fi
 LOCAL_JVM=""
 case "$master" in local*)
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then LOCAL_JVM="-XX:+UseTransparentHugePages"; fi
-  LOCAL_JVM="$LOCAL_JVM -Xms$(($(mebibytes "$DRIVER_MEMORY") / 2))m"
-  if [ "${C1:-1}" != 0 ]; then LOCAL_JVM="$LOCAL_JVM -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1"; fi ;;
+  LOCAL_JVM="$LOCAL_JVM -Xms$(($(mebibytes "$DRIVER_MEMORY") / 2))m" ;;
 esac
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}"
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
-  --conf "spark.executor.extraJavaOptions=$LOG_CONF")
+  --conf "spark.executor.extraJavaOptions=$LOG_CONF $JIT")
 
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   exec "$SPARK_HOME/bin/spark-submit" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \
-    --driver-java-options "$LOG_CONF $LOCAL_JVM" "$JAR" "$@"
+    --driver-java-options "$LOG_CONF $JIT $LOCAL_JVM" "$JAR" "$@"
 fi
 
 stale() { [ ! -s "$1" ] || [ -n "$(find "$JARS" -newer "$1" -print -quit)" ]; } # missing, or older than the jars
@@ -103,5 +105,5 @@ fi
 # Spark would fetch the jar from itself and copy it for them (0.17 s here); any other master's
 # executors get it through --jars.
 case "$master" in local*) APP_JARS=() ;; *) APP_JARS=(--jars "$JAR") ;; esac
-exec java $OPENS $LOCAL_JVM "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*:$JAR" \
+exec java $OPENS $JIT $LOCAL_JVM "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*:$JAR" \
   org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "${APP_JARS[@]}" spark-internal "$@"

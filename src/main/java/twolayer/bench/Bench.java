@@ -81,14 +81,11 @@ public final class Bench {
     res.put("master", sc.master());
     res.put("cores", sc.defaultParallelism());
     res.put("blas", Gemm.implementation());
-    int trainSize = quick ? 10_000 : base.trainSize();
-    CifarSplits data = CifarSplits.open(sc, base.data(), base.cacheDir(), base.dataMd5(), base.partitions());
-    var trainSplits = data.trainSplits(trainSize, base.valSize());
-    double[] mean = data.stats(trainSplits, false)[0];
-    BlockSet train = data.blocks("train", trainSplits, mean, null);
-    BlockSet val = data.blocks("val", data.valSplits(trainSize, 200), mean, null);
-    int d = train.d();
-    res.put("memory", memory(train));
+    res.put("blas_kernel", blasKernel());
+    Data data = load();
+    res.put("memory", memory(data.train()));
+    res.put("executors", executors());
+    int d = data.train().d();
 
     out.println("bench: gemm at the training shapes");
     Map<String, Object> gemm = new LinkedHashMap<>();
@@ -97,14 +94,7 @@ public final class Bench {
     res.put("gemm", gemm);
     double sgemm2 = ((Map<String, Double>) gemm.get("sgemm_gflops")).get("threads_" + cores());
 
-    // Spark's scheduler runs interpreted for its first few hundred jobs, and C2 compiles the hot paths
-    // of both shapes for seconds after that (on 2 cores it takes CPU from the run): warm them all first
-    out.println("bench: warming up Spark and the JIT");
-    floorMillis(train, quick ? 200 : 500, false);
-    new Trainer(sc, config(50, 200, quick ? 300 : 600, trainSize), silent()).train(train, val, C);
-    new Trainer(sc, config(500, 200, quick ? 300 : 600, trainSize), silent()).train(train, val, C);
-    out.println("bench: trivial Spark job on the cached blocks (the floor)");
-    double floor = floorMillis(train, 200, true); // its median moved by 6 ms between runs over 50 jobs
+    double floor = warmUpAndFloor(data);
     res.put("floor_ms", floor);
 
     // NumPy is measured right before each trainer row, not once for all: this machine's speed drifts
@@ -116,43 +106,31 @@ public final class Bench {
     for (int h : HIDDEN) {
       for (int b : BATCH) {
         out.printf("bench: H=%d, batch %d%n", h, b);
-        numpy(h + ":" + b).forEach((k, v) -> {
-          if (!(v instanceof String && numpy.containsKey(k))) { // the version and an error once
-            numpy.put(k, v);
-          }
-        });
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("hidden", h);
-        row.put("batch", b);
-        int iters = (quick ? 300 : 600) * 200 / b + 20;
-        Trainer.Result r = new Trainer(sc, config(h, b, iters, trainSize), silent()).train(train, val, C);
-        double ms = r.iterationMillis().get("total");
-        double eps = b / (ms / 1e3);
-        row.put("trainer_examples_per_second", eps);
-        row.put("trainer_gflops", eps * flopsPerExample(d, h) / 1e9);
-        row.put("iteration_ms", r.iterationMillis());
+        Map<String, Object> np = numpyBothWays(h, b);
+        numpy.put("H" + h + "_B" + b, np);
+        Map<String, Object> row = trainerRow(data, h, b, floor);
+        double eps = (Double) row.get("trainer_examples_per_second");
         double kernel = kernelExamplesPerSecond(d, h, b);
         row.put("kernel_only_examples_per_second", kernel);
-        Map<String, Object> ratios = new LinkedHashMap<>();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ratios = (Map<String, Object>) row.get("ratios");
         ratios.put("trainer_vs_kernel_only", eps / kernel);
         ratios.put("trainer_gflops_vs_sgemm", eps * flopsPerExample(d, h) / 1e9 / sgemm2);
-        ratios.put("iteration_vs_floor", ms / floor);
-        Object np = numpy.get("H" + h + "_B" + b);
-        if (np instanceof Map<?, ?> m) {
-          double npEps = ((Number) m.get("examples_per_second")).doubleValue();
+        if (np.get("best_examples_per_second") instanceof Double npEps) {
           row.put("numpy_examples_per_second", npEps);
+          row.put("numpy_kernel", np.get("best_kernel"));
           ratios.put("trainer_vs_numpy", eps / npEps);
         }
-        row.put("ratios", ratios);
         out.printf("  trainer %.0f examples/s (%.1f GFLOP/s, %.1f ms/iteration = %.1fx floor), kernel alone %.0f/s%s%n",
-            eps, eps * flopsPerExample(d, h) / 1e9, ms, ms / floor, kernel,
-            ratios.containsKey("trainer_vs_numpy") ? String.format(", %.2fx NumPy", ratios.get("trainer_vs_numpy")) : "");
-        out.println("  split (ms): " + r.iterationMillis());
+            eps, eps * flopsPerExample(d, h) / 1e9, row.get("iteration_ms_total"), ratios.get("iteration_vs_floor"),
+            kernel, ratios.containsKey("trainer_vs_numpy")
+                ? String.format(", %.2fx NumPy (%s)", ratios.get("trainer_vs_numpy"), np.get("best_kernel")) : "");
+        out.println("  split (ms): " + row.get("iteration_ms"));
         rows.add(row);
       }
     }
     res.put("trainer", rows);
-    res.put("spark_mlp", mlp(train, quick ? 5_000 : 10_000));
+    res.put("spark_mlp", mlp(data.train(), quick ? 5_000 : 10_000));
     long[] cpu1 = cpuTicks();
     if (cpu0 != null && cpu1 != null && cpu1[0] > cpu0[0]) {
       double steal = (double) (cpu1[1] - cpu0[1]) / (cpu1[0] - cpu0[0]);
@@ -161,6 +139,97 @@ public final class Bench {
           steal > 0.05 ? " (a busy virtual machine: figures are slower and noisier than the hardware)" : "");
     }
     return res;
+  }
+
+  /**
+   * The trainer rows and the floor again on {@code other} (same data, partitions and cases; a local master
+   * to compare a cluster with), added to {@code res} with each row's ratio of this master to that one.
+   */
+  @SuppressWarnings("unchecked")
+  public static void compare(Map<String, Object> res, Bench other) {
+    Map<String, Object> vs = new LinkedHashMap<>();
+    vs.put("master", other.sc.master());
+    Data data = other.load();
+    double floor = other.warmUpAndFloor(data);
+    vs.put("floor_ms", floor);
+    double mineFloor = (Double) res.get("floor_ms");
+    other.out.printf("bench: %s against %s: floor %.1f ms against %.1f ms (%.2fx)%n", res.get("master"),
+        other.sc.master(), mineFloor, floor, mineFloor / floor);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> mine : (List<Map<String, Object>>) res.get("trainer")) {
+      int h = (Integer) mine.get("hidden"), b = (Integer) mine.get("batch");
+      Map<String, Object> row = other.trainerRow(data, h, b, floor);
+      double ratio = (Double) mine.get("iteration_ms_total") / (Double) row.get("iteration_ms_total");
+      ((Map<String, Object>) mine.get("ratios")).put("iteration_vs_" + other.sc.master(), ratio);
+      other.out.printf("  H=%d, batch %d: %.1f ms/iteration against %.1f ms (%.2fx); split there (ms): %s%n", h, b,
+          mine.get("iteration_ms_total"), row.get("iteration_ms_total"), ratio, row.get("iteration_ms"));
+      rows.add(row);
+    }
+    vs.put("trainer", rows);
+    vs.put("floor_ratio", mineFloor / floor);
+    res.put("vs", vs);
+  }
+
+  /** The training and validation blocks the cases run on. */
+  record Data(BlockSet train, BlockSet val, int trainSize) {}
+
+  Data load() {
+    int trainSize = quick ? 10_000 : base.trainSize();
+    CifarSplits data = CifarSplits.open(sc, base.data(), base.cacheDir(), base.dataMd5(), base.partitions());
+    var trainSplits = data.trainSplits(trainSize, base.valSize());
+    double[] mean = data.stats(trainSplits, false)[0];
+    return new Data(data.blocks("train", trainSplits, mean, null),
+        data.blocks("val", data.valSplits(trainSize, 200), mean, null), trainSize);
+  }
+
+  /**
+   * Spark's scheduler runs interpreted for its first few hundred jobs, and the JIT compiles the hot paths
+   * of both shapes for seconds after that (on 2 cores it takes CPU from the run): warm them all first,
+   * then the median of a trivial job over the cached blocks.
+   */
+  double warmUpAndFloor(Data data) {
+    out.println("bench: warming up Spark and the JIT on " + sc.master());
+    floorMillis(data.train(), quick ? 200 : 500, false);
+    new Trainer(sc, config(50, 200, quick ? 300 : 600, data.trainSize()), silent()).train(data.train(), data.val(), C);
+    new Trainer(sc, config(500, 200, quick ? 300 : 600, data.trainSize()), silent()).train(data.train(), data.val(), C);
+    out.println("bench: trivial Spark job on the cached blocks (the floor)");
+    return floorMillis(data.train(), 200, true); // its median moved by 6 ms between runs over 50 jobs
+  }
+
+  /** The trainer at H and B: examples/s, the split of its iteration, its ratio to the floor. */
+  Map<String, Object> trainerRow(Data data, int h, int b, double floor) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("hidden", h);
+    row.put("batch", b);
+    int iters = (quick ? 300 : 600) * 200 / b + 20;
+    Trainer.Result r = new Trainer(sc, config(h, b, iters, data.trainSize()), silent()).train(data.train(), data.val(), C);
+    double ms = r.iterationMillis().get("total");
+    double eps = b / (ms / 1e3);
+    row.put("trainer_examples_per_second", eps);
+    row.put("trainer_gflops", eps * flopsPerExample(data.train().d(), h) / 1e9);
+    row.put("iteration_ms_total", ms);
+    row.put("iteration_ms", r.iterationMillis());
+    Map<String, Object> ratios = new LinkedHashMap<>();
+    ratios.put("iteration_vs_floor", ms / floor);
+    row.put("ratios", ratios);
+    return row;
+  }
+
+  /**
+   * What each executor runs with: its BLAS, the BLAS threads and kernel its environment asks for, and
+   * whether its JIT is C1 only. One task per core, a few times over, so that every executor answers.
+   */
+  List<String> executors() {
+    int n = sc.defaultParallelism() * 4;
+    List<String> seen = sc.parallelize(java.util.stream.IntStream.range(0, n).boxed().toList(), n).map(i ->
+        org.apache.spark.SparkEnv.get().executorId() + ": " + Gemm.implementation() + ", OPENBLAS_NUM_THREADS="
+            + System.getenv("OPENBLAS_NUM_THREADS") + ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE")
+            + ", JIT " + (java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+                .contains("-XX:TieredStopAtLevel=1") ? "C1" : "tiered")).distinct().collect();
+    List<String> sorted = new ArrayList<>(seen);
+    java.util.Collections.sort(sorted);
+    sorted.forEach(e -> out.println("bench: executor " + e));
+    return sorted;
   }
 
   /**
@@ -377,17 +446,46 @@ public final class Bench {
     return r;
   }
 
-  /** Runs the NumPy reference with the machine's python3, all cores for its BLAS; empty when unavailable. */
-  Map<String, Object> numpy(String... shapes) {
+  /**
+   * The NumPy reference at H and B, with this machine's environment and, when it sets
+   * {@code OPENBLAS_CORETYPE}, once more without it (a user's NumPy runs without it; here NumPy's own
+   * OpenBLAS then picks a faster kernel): both figures with the kernel each used, and the better one.
+   */
+  Map<String, Object> numpyBothWays(int h, int b) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("as_is", numpy(true, h + ":" + b));
+    if (System.getenv("OPENBLAS_CORETYPE") != null) {
+      r.put("coretype_unset", numpy(false, h + ":" + b));
+    }
+    double best = 0;
+    for (Object v : List.copyOf(r.values())) {
+      if (v instanceof Map<?, ?> m && m.get("H" + h + "_B" + b) instanceof Map<?, ?> shape) {
+        double eps = ((Number) shape.get("examples_per_second")).doubleValue();
+        if (eps > best) {
+          best = eps;
+          r.put("best_examples_per_second", eps);
+          r.put("best_kernel", m.get("kernel"));
+        }
+      }
+    }
+    return r;
+  }
+
+  /** Runs the NumPy reference with the machine's python3, all cores for its BLAS; an error entry when unavailable. */
+  Map<String, Object> numpy(boolean coretypeAsIs, String... shapes) {
     Map<String, Object> r = new LinkedHashMap<>();
     try (InputStream in = Bench.class.getResourceAsStream("numpy_bench.py")) {
       Path script = Files.createTempFile("numpy_bench", ".py");
       Files.write(script, in.readAllBytes());
       List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), quick ? "2" : "6"));
       cmd.addAll(List.of(shapes));
-      out.println("  NumPy reference (" + String.join(" ", cmd.subList(2, cmd.size())) + ")");
+      out.println("  NumPy reference (" + String.join(" ", cmd.subList(2, cmd.size()))
+          + (coretypeAsIs ? "" : ", OPENBLAS_CORETYPE unset") + ")");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
       pb.environment().remove("OPENBLAS_NUM_THREADS"); // NumPy is one process: let its BLAS use every core
+      if (!coretypeAsIs) {
+        pb.environment().remove("OPENBLAS_CORETYPE");
+      }
       Process p = pb.start();
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       p.getInputStream().transferTo(buf);
@@ -404,6 +502,21 @@ public final class Bench {
     } catch (IOException | InterruptedException e) {
       r.put("error", "python3 with numpy is not available (" + e.getMessage() + ")");
       return r;
+    }
+  }
+
+  /**
+   * The OpenBLAS kernel of {@code libblas.so.3}, the library netlib's JNI loads, as this process's environment
+   * steers it (asked of python3's ctypes; null when that fails or the library is not OpenBLAS).
+   */
+  static String blasKernel() {
+    try {
+      Process p = new ProcessBuilder("python3", "-c", "import ctypes; f = ctypes.CDLL('libblas.so.3')"
+          + ".openblas_get_corename; f.restype = ctypes.c_char_p; print(f().decode())").start();
+      String name = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && !name.isEmpty() ? name : null;
+    } catch (IOException | InterruptedException e) {
+      return null;
     }
   }
 }

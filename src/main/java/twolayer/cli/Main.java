@@ -276,13 +276,24 @@ public final class Main {
   static void bench(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
     Path outDir = outputFolder(cfg.out());
+    java.util.function.Function<Map<String, String>, TrainConfig> cases = o -> settings.with(o).trainConfig();
+    Map<String, Object> res;
+    String local;
     try (JavaSparkContext sc = spark("twolayer-spark bench", cfg.master())) {
-      Map<String, Object> res = new twolayer.bench.Bench(sc, cfg,
-          o -> settings.with(o).trainConfig(), settings.flag("quick"), out).run();
+      res = new twolayer.bench.Bench(sc, cfg, cases, settings.flag("quick"), out).run();
       res.put("environment", environment(sc));
-      JsonFiles.write(outDir.resolve("bench.json"), res);
-      out.println("wrote " + outDir.resolve("bench.json"));
+      local = "local[" + sc.defaultParallelism() + "]"; // as many task threads as the executors had cores
+      if (Transport.of(sc) == Transport.of(new SparkConf().setMaster(local))) {
+        local = null; // this master's tasks already run in the driver's JVM
+      }
     }
+    if (local != null) { // the same cases with the executors in this JVM: what the cluster costs
+      try (JavaSparkContext sc = spark("twolayer-spark bench", local, Map.of(), true)) {
+        twolayer.bench.Bench.compare(res, new twolayer.bench.Bench(sc, cfg, cases, settings.flag("quick"), out));
+      }
+    }
+    JsonFiles.write(outDir.resolve("bench.json"), res);
+    out.println("wrote " + outDir.resolve("bench.json"));
   }
 
   static int gradcheck(PrintStream out) {
@@ -305,9 +316,14 @@ public final class Main {
 
   /** The Spark context, with {@code defaults} for settings that spark-submit's --conf did not give. */
   static JavaSparkContext spark(String name, String master, Map<String, String> defaults) {
+    return spark(name, master, defaults, false);
+  }
+
+  /** The same; with {@code force}, {@code master} even when spark-submit gave another. */
+  static JavaSparkContext spark(String name, String master, Map<String, String> defaults, boolean force) {
     SparkConf conf = new SparkConf().setAppName(name);
     defaults.forEach(conf::setIfMissing);
-    if (!conf.contains("spark.master")) {
+    if (force || !conf.contains("spark.master")) {
       conf.setMaster(master);
     }
     Transport.configure(conf);

@@ -1,13 +1,30 @@
 """NumPy reference for ./submit.sh bench: the same two-layer net, loss and plain SGD step, one process.
 
-Prints one JSON object: examples/s for each (hidden, batch) given on the command line.
+Prints one JSON object: examples/s for each (hidden, batch) given on the command line, and the
+OpenBLAS kernel NumPy's own library chose for this CPU (OPENBLAS_CORETYPE steers it).
 Usage: python3 numpy_bench.py SECONDS H:B [H:B ...]
 """
+import ctypes
+import glob
 import json
+import os
 import sys
 import time
 
 import numpy as np
+
+
+def kernel():
+    """The core name of NumPy's bundled OpenBLAS (None when NumPy uses another BLAS)."""
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "lib*openblas*.so*"))
+    for lib in libs:
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename64_",
+                     "openblas_get_corename"):
+            f = getattr(ctypes.CDLL(lib), name, None)
+            if f is not None:
+                f.restype = ctypes.c_char_p
+                return f().decode()
+    return None
 
 
 def step(X, y, W1, b1, W2, b2, reg, lr):
@@ -40,7 +57,7 @@ def main():
     D, C, N = 3072, 10, 49000
     Xall = rng.integers(0, 256, size=(N, D), dtype=np.uint8).astype(np.float32) - 128  # bytes: quick to draw
     yall = rng.integers(0, C, size=N)
-    out = {"numpy": np.__version__}
+    out = {"numpy": np.__version__, "kernel": kernel()}
     for spec in sys.argv[2:]:
         H, B = (int(v) for v in spec.split(":"))
         W1 = (1e-4 * rng.standard_normal((D, H))).astype(np.float32)
