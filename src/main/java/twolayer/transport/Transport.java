@@ -48,6 +48,7 @@ public abstract sealed class Transport implements Serializable permits InJvm, Se
   /** Settings that suit the transport {@code conf} will get, where the user gave none; call before the context starts. */
   public static void configure(SparkConf conf) {
     of(conf).defaults(conf);
+    KryoClasses.addTo(conf);
   }
 
   abstract void defaults(SparkConf conf);

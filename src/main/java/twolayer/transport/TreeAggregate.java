@@ -92,7 +92,7 @@ final class TreeAggregate {
   }
 
   /** What a task sends back: its partial sum as the transport sends it, and when its fold began and ended. */
-  private record Partial(Object sent, long start, long end) implements Serializable {}
+  record Partial(Object sent, long start, long end) implements Serializable {}
 
   /** One partition's partial sum: its rows folded into the zero value (each task deserialises its own copy). */
   private static final class Fold<T, U> extends AbstractFunction2<TaskContext, Iterator<T>, Partial>
