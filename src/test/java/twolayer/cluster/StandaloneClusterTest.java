@@ -121,6 +121,26 @@ class StandaloneClusterTest {
     assertSameRun(cl, local);
   }
 
+  /**
+   * The same model bit for bit on the cluster as in local[2] for 3, 4 and 8 partitions too (2 above):
+   * partial sums are added in partition order on either master (8 partitions at depth 2 add a shuffle level).
+   */
+  @Test
+  void matchesLocalTwoCoresOnOtherPartitionCounts() throws Exception {
+    for (String parts : List.of("3", "4", "8")) {
+      Path[] outs = new Path[2];
+      String[] masters = {MASTER, "local[2]"};
+      for (int k = 0; k < 2; k++) {
+        outs[k] = tmp.resolve("parts-" + parts + "-" + k);
+        List<String> a = args(masters[k], outs[k]);
+        a.addAll(List.of("--partitions", parts, "--iterations", "20", "--checkpoint-every", "0"));
+        assertEquals(0, run(a, System.out), masters[k] + ", " + parts + " partitions");
+      }
+      assertEquals(Integer.parseInt(parts), metrics(outs[0]).at("/config/partitions_effective").asInt());
+      assertEquals(0.0, maxWeightDifference(outs[0], outs[1]), 0.0, parts + " partitions");
+    }
+  }
+
   @Test
   void survivesAnExecutorKilledMidRun() throws Exception {
     Path out = tmp.resolve("executor-kill");
