@@ -29,7 +29,10 @@ daemon() {
     opts+=(-Dspark.authenticate=true -Dspark.authenticate.secret="$SPARK_AUTHENTICATE_SECRET"
       -Dspark.master.rest.enabled=false -Dspark.network.crypto.enabled="${SPARK_NETWORK_CRYPTO:-true}")
   fi
-  SPARK_LOCAL_IP=127.0.0.1 nohup java "${opts[@]}" -cp "$SPARK_HOME/jars/*" "$@" > "$DIR/$name.log" 2>&1 &
+  # executors inherit the worker's environment: one BLAS thread per task (a task per core) unless an
+  # application's spark.executorEnv says otherwise
+  OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" SPARK_LOCAL_IP=127.0.0.1 \
+    nohup java "${opts[@]}" -cp "$SPARK_HOME/jars/*" "$@" > "$DIR/$name.log" 2>&1 &
   echo $! > "$DIR/$name.pid"
 }
 
