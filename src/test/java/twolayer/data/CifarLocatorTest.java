@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +96,52 @@ class CifarLocatorTest {
     e = assertThrows(UserError.class, () -> resolve(List.of("nosuchfs://host/x", x), null));
     assertTrue(e.getMessage().startsWith("nosuchfs://host/x: cannot read this folder ("), e.getMessage());
   }
+
+  @Test
+  void anUnreachableHadoopServerIsOneLineWithinTwoConnectTimeouts() throws Exception {
+    // Nothing listens: refused at once.
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String refused = "hdfs://127.0.0.1:" + closed + "/cifar";
+    UserError e = assertThrows(UserError.class, () -> CifarLocator.resolve(List.of(refused), tmp.resolve("cache"), null,
+        new Configuration()));
+    assertEquals(refused + ": cannot read this folder (cannot connect to 127.0.0.1:" + closed
+        + ": connection refused)", e.getMessage());
+
+    // A server that never answers: a listening socket whose accept queue is full drops new connections,
+    // so connecting times out as it does for a NameNode's host that is down.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          Socket q = new Socket();
+          queued.add(q);
+          q.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()), 500);
+        }
+      } catch (IOException full) {
+        // the queue is full
+      }
+      String hung = "hdfs://127.0.0.1:" + silent.getLocalPort() + "/cifar";
+      Configuration conf = new Configuration();
+      conf.setInt("ipc.client.connect.timeout", 1000);
+      // Hadoop shares one RPC client, and its connect timeout, per socket factory: a factory of this test's
+      // own gets a client with the 1 s above, where HDFS clients of other tests may hold one with 20 s.
+      conf.setClass("hadoop.rpc.socket.factory.class.default", OwnSockets.class, javax.net.SocketFactory.class);
+      long t0 = System.nanoTime();
+      e = assertThrows(UserError.class, () -> CifarLocator.resolve(List.of(hung), tmp.resolve("cache"), null, conf));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertEquals(hung + ": cannot read this folder (cannot connect to 127.0.0.1:" + silent.getLocalPort()
+          + ": no answer, timed out)", e.getMessage());
+      // two attempts of 1 s (measured here: 3 s); Hadoop's default, 46, took 96 s at a 2 s timeout
+      assertTrue(seconds < 20, seconds + " s");
+      for (Socket q : queued) q.close();
+    }
+  }
+
+  /** A socket factory unequal to Hadoop's own (it compares classes), so the RPC client is not shared. */
+  public static final class OwnSockets extends org.apache.hadoop.net.StandardSocketFactory {}
 
   // ---- the real shared archive ----
 
