@@ -280,9 +280,9 @@ public final class CifarLocator {
     try {
       Files.createDirectories(cache);
       tmp = Files.createTempDirectory(cache, ".unpack-");
-      String replacing = had != null ? " (replacing the data unpacked from " + had.archive() + ")"
-          : isComplete(target) ? " (replacing data it holds from an unknown archive)" : "";
-      System.err.println("unpacking " + a.shown() + " into " + target + replacing);
+      String replace = had != null ? " (to replace the data unpacked from " + had.archive() + ")"
+          : isComplete(target) ? " (to replace the data it holds, from an unknown archive)" : "";
+      System.err.println("unpacking " + a.shown() + " into " + target + replace);
       MessageDigest digest = md5Digest();
       try (InputStream raw = new DigestInputStream(a.opener().open(), digest);
           InputStream in = new GZIPInputStream(raw, 1 << 16)) {

@@ -320,7 +320,7 @@ class CifarLocatorTest {
 
     Run r = run(() -> resolve(List.of(b.toString()), cache));
     assertEquals("file:" + cache.resolve(FOLDER), r.result);
-    assertEquals("unpacking " + b + " into " + cache.resolve(FOLDER) + " (replacing the data unpacked from " + a + ")",
+    assertEquals("unpacking " + b + " into " + cache.resolve(FOLDER) + " (to replace the data unpacked from " + a + ")",
         r.err.strip());
     assertEquals(6, Files.readAllBytes(batch3)[0], "b's data");
     UnpackRecord rec = UnpackRecord.read(cache.resolve(FOLDER));
@@ -382,7 +382,7 @@ class CifarLocatorTest {
     fakeFolder(cache.resolve(FOLDER)); // as an older version left it: no record
     Path a = Files.write(tmp.resolve("a.tgz"), fakeCifarTgz());
     Run r = run(() -> resolve(List.of(a.toString()), cache));
-    assertTrue(r.err.contains("(replacing data it holds from an unknown archive)"), r.err);
+    assertTrue(r.err.contains("(to replace the data it holds, from an unknown archive)"), r.err);
     assertEquals(3 * 3073, Files.size(cache.resolve(FOLDER).resolve("data_batch_1.bin")));
     assertEquals(a.toString(), UnpackRecord.read(cache.resolve(FOLDER)).archive());
   }
@@ -439,7 +439,7 @@ class CifarLocatorTest {
     resolve(List.of(Files.write(tmp.resolve("a.tgz"), fakeCifarTgz()).toString()), cache);
     String url = serve(tgz(fakeEntries(4))) + "/cifar-10-binary.tar.gz";
     Run r = run(() -> resolve(List.of(url), cache, null));
-    assertTrue(r.err.contains("downloading " + url) && r.err.contains("(replacing the data unpacked from "), r.err);
+    assertTrue(r.err.contains("downloading " + url) && r.err.contains("(to replace the data unpacked from "), r.err);
     assertEquals(6, Files.readAllBytes(cache.resolve(FOLDER).resolve("data_batch_3.bin"))[0]);
     assertEquals(url, UnpackRecord.read(cache.resolve(FOLDER)).url());
     assertEquals(1, hits.get());
