@@ -63,7 +63,8 @@ class HdfsTest {
     File base = new File("target/hdfs-test/" + System.nanoTime());
     Configuration conf = new Configuration();
     conf.setInt("dfs.replication", 1);
-    cluster = new MiniDFSCluster.Builder(conf, base).numDataNodes(1).build();
+    conf.setBoolean("dfs.webhdfs.enabled", false); // unused; its REST resources took seconds to set up
+    cluster = new MiniDFSCluster.Builder(conf, base).numDataNodes(1).storagesPerDatanode(1).build();
     cluster.waitActive();
     hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
     fs = cluster.getFileSystem();
