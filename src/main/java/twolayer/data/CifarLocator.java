@@ -1,6 +1,7 @@
 package twolayer.data;
 
 import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
@@ -22,6 +24,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import twolayer.UserError;
 
@@ -87,43 +90,92 @@ public final class CifarLocator {
   private static String fromFolder(String c, Configuration conf) {
     try {
       org.apache.hadoop.fs.Path dir = hadoopPath(c);
-      FileSystem fs = dir.getFileSystem(conf);
-      for (org.apache.hadoop.fs.Path d : List.of(dir, new org.apache.hadoop.fs.Path(dir, FOLDER))) {
-        if (fs.exists(new org.apache.hadoop.fs.Path(d, BATCHES.get(0)))) return d.toString();
+      try (Lookup l = lookup(dir, conf)) {
+        for (org.apache.hadoop.fs.Path d : List.of(dir, new org.apache.hadoop.fs.Path(dir, FOLDER))) {
+          if (l.fs().exists(new org.apache.hadoop.fs.Path(d, BATCHES.get(0)))) return d.toString();
+        }
       }
       return null;
     } catch (IOException | IllegalArgumentException e) {
-      throw new UserError(c + ": cannot read this folder (" + oneLine(e) + ")", e);
+      throw new UserError(c + ": cannot read this folder (" + unreachable(c, e) + ")", e);
     }
   }
 
   private static String fromArchive(String c, Path cache, Configuration conf) {
-    if (!hasScheme(c)) {
-      Path p = Path.of(c).toAbsolutePath().normalize();
-      return Files.isRegularFile(p) ? unpackOnce(p.toString(), () -> Files.newInputStream(p), cache) : null;
-    }
     try {
+      if (!hasScheme(c)) {
+        Path p = Path.of(c).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(p)) return null;
+        Archive a = Archive.local(p, null);
+        return unpackOnce(a, cache);
+      }
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(c);
-      FileSystem fs = p.getFileSystem(conf);
-      return fs.exists(p) ? unpackOnce(c, () -> fs.open(p), cache) : null;
+      try (Lookup l = lookup(p, conf)) {
+        FileSystem fs = l.fs();
+        FileStatus st;
+        try {
+          st = fs.getFileStatus(p);
+        } catch (FileNotFoundException e) {
+          return null;
+        }
+        if (!st.isFile()) return null;
+        return unpackOnce(new Archive(c, st.getPath().toString(), st.getLen(), st.getModificationTime(), null,
+            () -> fs.open(st.getPath())), cache);
+      }
     } catch (IOException | IllegalArgumentException e) {
-      throw new UserError(c + ": cannot read this archive (" + oneLine(e) + ")", e);
+      throw new UserError(c + ": cannot read this archive (" + unreachable(c, e) + ")", e);
     }
+  }
+
+  /** A file system to look data up with; closing it closes only one made for the lookup. */
+  private record Lookup(FileSystem fs, boolean own) implements java.io.Closeable {
+    @Override
+    public void close() throws IOException {
+      if (own) fs.close();
+    }
+  }
+
+  /**
+   * A file system of its own for looking up {@code p} on a server: unless the user's configuration says
+   * otherwise, it gives up on one that does not answer after two connection attempts (of Hadoop's connect
+   * timeout each, 20 s by default), where Hadoop's default of 46 held the run for 15 minutes without a
+   * word before the error. The run's own cached file system (blocks, checkpoints) keeps Hadoop's settings,
+   * and local paths use it (the copy of the configuration and a new instance cost 20-40 ms here).
+   */
+  private static Lookup lookup(org.apache.hadoop.fs.Path p, Configuration conf) throws IOException {
+    if ("file".equals(p.toUri().getScheme()) || !hadoopDefault(conf, TIMEOUT_RETRIES)) {
+      return new Lookup(p.getFileSystem(conf), false);
+    }
+    Configuration c = new Configuration(conf);
+    c.setInt(TIMEOUT_RETRIES, LOOKUP_TIMEOUT_RETRIES);
+    return new Lookup(FileSystem.newInstance(p.toUri(), c), true);
+  }
+
+  private static final String TIMEOUT_RETRIES = "ipc.client.connect.max.retries.on.timeouts";
+  private static final int LOOKUP_TIMEOUT_RETRIES = 1;
+
+  /** True when {@code key} has Hadoop's shipped default: set by no site file, Spark setting or code. */
+  private static boolean hadoopDefault(Configuration conf, String key) {
+    String[] sources = conf.getPropertySources(key);
+    return sources == null || List.of(sources).equals(List.of("core-default.xml"));
   }
 
   private static String fromUrl(String url, Path cache, String expectedMd5) {
     Path target = cache.resolve(FOLDER);
-    if (isComplete(target)) return fileUri(target);
     String md5 = expectedMd5 != null ? expectedMd5.trim().toLowerCase(Locale.ROOT)
         : strip(url).equals(strip(OFFICIAL_URL)) ? OFFICIAL_MD5 : null;
+    // No network when the cache holds the archive expected (its MD5) or, with no MD5 to go by, this URL's.
+    UnpackRecord had = isComplete(target) ? UnpackRecord.read(target) : null;
+    if (had != null && (md5 != null ? md5.equals(had.md5()) : url.equals(had.url()))) return fileUri(target);
     String name = url.replaceFirst("[?#].*$", "").replaceFirst("^.*/", "");
     if (name.isEmpty() || name.equals("..") || name.equals(".")) name = "cifar-10-binary.tar.gz";
     Path file = cache.resolve(name);
     Path part = cache.resolve(name + ".part");
     try {
       Files.createDirectories(cache);
-      // A previous run may have downloaded the archive and been stopped before unpacking it.
-      if (!Files.isRegularFile(file) || (md5 != null && !md5.equals(md5(file)))) {
+      // A previous run may have downloaded the archive and been stopped before unpacking it; without an
+      // MD5 nothing says the file left there came from this URL.
+      if (!Files.isRegularFile(file) || md5 == null || !md5.equals(md5(file))) {
         Files.deleteIfExists(file);
         if (!download(url, part)) return null;
         if (md5 == null) System.err.println("warning: " + url + ": no MD5 given, the download is not verified");
@@ -139,7 +191,11 @@ public final class CifarLocator {
       deleteTree(part);
       throw new UserError(url + ": download failed (" + oneLine(e) + ")", e);
     }
-    return unpackOnce(file.toString(), () -> Files.newInputStream(file), cache);
+    try {
+      return unpackOnce(Archive.local(file, url), cache);
+    } catch (IOException e) {
+      throw new UserError(file + ": cannot read this archive (" + oneLine(e) + ")", e);
+    }
   }
 
   /** Downloads to {@code part}, following redirects (also http to https); false on 404/410. */
@@ -178,39 +234,103 @@ public final class CifarLocator {
   }
 
   /**
+   * An archive to unpack: {@code shown} as the user gave it (for messages), {@code path} absolute (for the
+   * record), its size and modification time (ms), the URL it was downloaded from (or null).
+   */
+  private record Archive(String shown, String path, long size, long modified, String url, Opener opener) {
+    static Archive local(Path p, String url) throws IOException {
+      return new Archive(p.toString(), p.toString(), Files.size(p), Files.getLastModifiedTime(p).toMillis(), url,
+          () -> Files.newInputStream(p));
+    }
+
+    UnpackRecord record(String md5) {
+      return new UnpackRecord(path, size, modified, md5, url);
+    }
+  }
+
+  /**
+   * The cache folder of archive {@code a}, unpacked unless it already holds this archive's data (see
+   * {@link UnpackRecord}): the same file as last time (path, size, modification time) is not read at all;
+   * a file of the same size is hashed, and the same MD5 only updates the record. Anything else is
+   * unpacked, which checks it (gzip CRC, tar checksums, the six batches), and replaces the folder.
    * Unpacks into a temporary folder inside the cache, then renames it into place atomically, so a
    * complete-looking {@code cifar-10-batches-bin} is never half written, even if we are killed.
    */
-  private static String unpackOnce(String archive, Opener opener, Path cache) {
+  private static String unpackOnce(Archive a, Path cache) {
     Path target = cache.resolve(FOLDER);
-    if (isComplete(target)) return fileUri(target);
+    UnpackRecord had = isComplete(target) ? UnpackRecord.read(target) : null;
+    if (had != null && had.sameFile(a.record(had.md5()))) return fileUri(target);
+    if (had != null && had.size() == a.size()) {
+      String md5;
+      try (InputStream in = a.opener().open()) {
+        md5 = md5(in);
+      } catch (IOException e) {
+        throw new UserError(a.shown() + ": cannot read this archive (" + oneLine(e) + ")", e);
+      }
+      if (md5.equals(had.md5())) {
+        try {
+          a.record(md5).write(target);
+        } catch (IOException e) {
+          // best effort: without the new record the next run hashes the archive again
+        }
+        return fileUri(target);
+      }
+    }
     Path tmp = null;
     try {
       Files.createDirectories(cache);
       tmp = Files.createTempDirectory(cache, ".unpack-");
-      System.err.println("unpacking " + archive + " into " + target);
-      try (InputStream in = new GZIPInputStream(opener.open(), 1 << 16)) {
-        untar(in, tmp, archive);
+      String replace = had != null ? " (to replace the data unpacked from " + had.archive() + ")"
+          : isComplete(target) ? " (to replace the data it holds, from an unknown archive)" : "";
+      System.err.println("unpacking " + a.shown() + " into " + target + replace);
+      MessageDigest digest = md5Digest();
+      try (InputStream raw = new DigestInputStream(a.opener().open(), digest);
+          InputStream in = new GZIPInputStream(raw, 1 << 16)) {
+        untar(in, tmp, a.shown());
+        raw.transferTo(OutputStream.nullOutputStream()); // anything after the gzip data is in the MD5 too
       }
       Path got = isComplete(tmp.resolve(FOLDER)) ? tmp.resolve(FOLDER) : isComplete(tmp) ? tmp : null;
       if (got == null) {
-        throw new UserError(archive + ": archive holds no complete CIFAR-10 folder (data_batch_1.bin ..."
+        throw new UserError(a.shown() + ": archive holds no complete CIFAR-10 folder (data_batch_1.bin ..."
             + " test_batch.bin)");
       }
-      // Our unpacks never leave an incomplete target, so one is a stale leftover: replace it.
-      if (Files.exists(target) && !isComplete(target)) deleteTree(target);
-      try {
-        Files.move(got, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        if (!isComplete(target)) throw e; // else another process unpacked it meanwhile: use theirs
-      }
+      String md5 = HexFormat.of().formatHex(digest.digest());
+      a.record(md5).write(got);
+      install(got, target, cache, md5);
       return fileUri(target);
     } catch (EOFException | ZipException | CorruptTar e) {
-      throw new UserError(archive + ": archive is truncated or corrupt (" + oneLine(e) + "); download it again", e);
+      throw new UserError(a.shown() + ": archive is truncated or corrupt (" + oneLine(e) + "); download it again", e);
     } catch (IOException e) {
-      throw new UserError(archive + ": cannot unpack into " + cache + " (" + oneLine(e) + ")", e);
+      throw new UserError(a.shown() + ": cannot unpack into " + cache + " (" + oneLine(e) + ")", e);
     } finally {
       if (tmp != null) deleteTree(tmp);
+    }
+  }
+
+  /**
+   * Renames the unpacked folder {@code got} to {@code target}. A folder already there (another archive's
+   * data, or a leftover) is moved aside and deleted, unless another process has just put the same
+   * archive's data there, which is then used.
+   */
+  private static void install(Path got, Path target, Path cache, String md5) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Files.move(got, target, StandardCopyOption.ATOMIC_MOVE);
+        return;
+      } catch (IOException e) {
+        if (!Files.exists(target)) throw e;
+        UnpackRecord there = isComplete(target) ? UnpackRecord.read(target) : null;
+        if (there != null && there.md5().equals(md5)) return;
+        if (attempt == 3) throw e;
+      }
+      Path old = Files.createTempDirectory(cache, ".old-");
+      try {
+        Files.move(target, old.resolve(FOLDER), StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException e) {
+        // another process moved it first
+      } finally {
+        deleteTree(old);
+      }
     }
   }
 
@@ -337,16 +457,23 @@ public final class CifarLocator {
   }
 
   static String md5(Path file) throws IOException {
-    MessageDigest d;
+    try (InputStream in = Files.newInputStream(file)) {
+      return md5(in);
+    }
+  }
+
+  private static String md5(InputStream in) throws IOException {
+    MessageDigest d = md5Digest();
+    new DigestInputStream(in, d).transferTo(OutputStream.nullOutputStream());
+    return HexFormat.of().formatHex(d.digest());
+  }
+
+  private static MessageDigest md5Digest() {
     try {
-      d = MessageDigest.getInstance("MD5");
+      return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e); // every JDK has MD5
     }
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), d)) {
-      in.transferTo(OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(d.digest());
   }
 
   private static boolean hasScheme(String s) {
@@ -377,6 +504,24 @@ public final class CifarLocator {
     } catch (IOException | RuntimeException e) {
       // best effort: a leftover temp folder is harmless, it never looks like the real one
     }
+  }
+
+  /**
+   * What went wrong with {@code c}: a server that refused or did not answer the connection in a few words
+   * (Hadoop's own message, with its host names, retry details and wiki link, ran to 300 characters);
+   * anything else as {@link #oneLine}.
+   */
+  private static String unreachable(String c, Throwable e) {
+    String server;
+    try {
+      server = new org.apache.hadoop.fs.Path(c).toUri().getAuthority();
+    } catch (IllegalArgumentException bad) {
+      server = null;
+    }
+    if (server == null) return oneLine(e);
+    if (e instanceof java.net.ConnectException) return "cannot connect to " + server + ": connection refused";
+    if (e instanceof java.net.SocketTimeoutException) return "cannot connect to " + server + ": no answer, timed out";
+    return oneLine(e);
   }
 
   private static String oneLine(Throwable e) {

@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +97,52 @@ class CifarLocatorTest {
     assertTrue(e.getMessage().startsWith("nosuchfs://host/x: cannot read this folder ("), e.getMessage());
   }
 
+  @Test
+  void anUnreachableHadoopServerIsOneLineWithinTwoConnectTimeouts() throws Exception {
+    // Nothing listens: refused at once.
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String refused = "hdfs://127.0.0.1:" + closed + "/cifar";
+    UserError e = assertThrows(UserError.class, () -> CifarLocator.resolve(List.of(refused), tmp.resolve("cache"), null,
+        new Configuration()));
+    assertEquals(refused + ": cannot read this folder (cannot connect to 127.0.0.1:" + closed
+        + ": connection refused)", e.getMessage());
+
+    // A server that never answers: a listening socket whose accept queue is full drops new connections,
+    // so connecting times out as it does for a NameNode's host that is down.
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          Socket q = new Socket();
+          queued.add(q);
+          q.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort()), 500);
+        }
+      } catch (IOException full) {
+        // the queue is full
+      }
+      String hung = "hdfs://127.0.0.1:" + silent.getLocalPort() + "/cifar";
+      Configuration conf = new Configuration();
+      conf.setInt("ipc.client.connect.timeout", 1000);
+      // Hadoop shares one RPC client, and its connect timeout, per socket factory: a factory of this test's
+      // own gets a client with the 1 s above, where HDFS clients of other tests may hold one with 20 s.
+      conf.setClass("hadoop.rpc.socket.factory.class.default", OwnSockets.class, javax.net.SocketFactory.class);
+      long t0 = System.nanoTime();
+      e = assertThrows(UserError.class, () -> CifarLocator.resolve(List.of(hung), tmp.resolve("cache"), null, conf));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertEquals(hung + ": cannot read this folder (cannot connect to 127.0.0.1:" + silent.getLocalPort()
+          + ": no answer, timed out)", e.getMessage());
+      // two attempts of 1 s (measured here: 3 s); Hadoop's default, 46, took 96 s at a 2 s timeout
+      assertTrue(seconds < 20, seconds + " s");
+      for (Socket q : queued) q.close();
+    }
+  }
+
+  /** A socket factory unequal to Hadoop's own (it compares classes), so the RPC client is not shared. */
+  public static final class OwnSockets extends org.apache.hadoop.net.StandardSocketFactory {}
+
   // ---- the real shared archive ----
 
   @Test
@@ -168,7 +216,9 @@ class CifarLocatorTest {
     Path cache = tmp.resolve("cache");
     resolve(List.of(archive.toString()), cache);
     assertTrue(CifarLocator.isComplete(cache.resolve(FOLDER)));
-    assertEquals(Set.copyOf(CifarLocator.BATCHES), list(cache.resolve(FOLDER)));
+    Set<String> files = new java.util.HashSet<>(CifarLocator.BATCHES);
+    files.add(UnpackRecord.FILE);
+    assertEquals(files, list(cache.resolve(FOLDER)));
 
     // Files at the top level of the archive (no cifar-10-batches-bin/) are accepted too.
     List<Entry> flat = new ArrayList<>();
@@ -257,6 +307,112 @@ class CifarLocatorTest {
     assertEquals(Set.of(FOLDER), list(cache), "temporary folders cleaned up");
   }
 
+  // ---- the cache belongs to the archive it was unpacked from ----
+
+  @Test
+  void anotherArchiveGivenReplacesTheCacheAndTheFirstComesBackTheSameWay() throws Exception {
+    Path a = Files.write(tmp.resolve("a.tgz"), fakeCifarTgz());
+    Path b = Files.write(tmp.resolve("b.tar.gz"), tgz(fakeEntries(4)));
+    Path cache = tmp.resolve("cache");
+    Path batch3 = cache.resolve(FOLDER).resolve("data_batch_3.bin");
+    resolve(List.of(a.toString()), cache);
+    assertEquals(3, Files.readAllBytes(batch3)[0]);
+
+    Run r = run(() -> resolve(List.of(b.toString()), cache));
+    assertEquals("file:" + cache.resolve(FOLDER), r.result);
+    assertEquals("unpacking " + b + " into " + cache.resolve(FOLDER) + " (to replace the data unpacked from " + a + ")",
+        r.err.strip());
+    assertEquals(6, Files.readAllBytes(batch3)[0], "b's data");
+    UnpackRecord rec = UnpackRecord.read(cache.resolve(FOLDER));
+    assertEquals(new UnpackRecord(b.toString(), Files.size(b), Files.getLastModifiedTime(b).toMillis(),
+        hex("MD5", Files.readAllBytes(b)), null), rec);
+    assertEquals(Set.of(FOLDER), list(cache), "the old folder is gone, no temporary folder left");
+
+    r = run(() -> resolve(List.of(a.toString()), cache));
+    assertTrue(r.err.startsWith("unpacking " + a), r.err);
+    assertEquals(3, Files.readAllBytes(batch3)[0], "a's data again");
+  }
+
+  @Test
+  void theSameArchiveIsNotUnpackedAgainEvenTouchedOrCopied() throws Exception {
+    Path a = Files.write(tmp.resolve("a.tgz"), fakeCifarTgz());
+    Path cache = tmp.resolve("cache");
+    Path folder = cache.resolve(FOLDER);
+    assertTrue(run(() -> resolve(List.of(a.toString()), cache)).err.startsWith("unpacking "));
+    Object inode = Files.readAttributes(folder.resolve("data_batch_1.bin"),
+        java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+    assertEquals("", run(() -> resolve(List.of(a.toString()), cache)).err, "unchanged: not unpacked");
+    // touched: the same size, so hashed; the same MD5, so only the record changes
+    Files.setLastModifiedTime(a, FileTime.fromMillis(Files.getLastModifiedTime(a).toMillis() - 60_000));
+    assertEquals("", run(() -> resolve(List.of(a.toString()), cache)).err, "touched: not unpacked");
+    assertEquals(Files.getLastModifiedTime(a).toMillis(), UnpackRecord.read(folder).modified());
+    // copied elsewhere (as cp does, a new modification time): also the same bytes
+    Path copy = Files.copy(a, Files.createDirectories(tmp.resolve("elsewhere")).resolve("cifar.tgz"));
+    assertEquals("", run(() -> resolve(List.of(copy.toString()), cache)).err, "copied: not unpacked");
+    assertEquals(copy.toString(), UnpackRecord.read(folder).archive());
+    assertEquals(inode, Files.readAttributes(folder.resolve("data_batch_1.bin"),
+        java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the same files throughout");
+    // the default list's first entry, the cache folder itself, is used as it is
+    assertEquals("file:" + folder, resolve(List.of(folder.toString(), tmp.resolve("b.tgz").toString()), cache));
+  }
+
+  @Test
+  void aCorruptArchiveIsAnErrorWhateverTheCacheHoldsAndTheCacheIsKept() throws Exception {
+    byte[] good = fakeCifarTgz();
+    Path a = Files.write(tmp.resolve("a.tgz"), good);
+    Path cache = tmp.resolve("cache");
+    resolve(List.of(a.toString()), cache);
+    UnpackRecord before = UnpackRecord.read(cache.resolve(FOLDER));
+    byte[] sameSize = good.clone();
+    sameSize[good.length / 2] ^= 0x55; // the size of the archive unpacked, so it is hashed first
+    for (byte[] bad : List.of("not an archive!".getBytes(StandardCharsets.UTF_8), sameSize)) {
+      Path other = Files.write(tmp.resolve("other.tar.gz"), bad);
+      UserError e = assertThrows(UserError.class, () -> resolve(List.of(other.toString()), cache));
+      assertTrue(e.getMessage().startsWith(other + ": archive is truncated or corrupt ("), e.getMessage());
+      assertEquals(before, UnpackRecord.read(cache.resolve(FOLDER)), "the cache still holds a's data");
+      assertEquals(1, Files.readAllBytes(cache.resolve(FOLDER).resolve("data_batch_1.bin"))[0]);
+      assertEquals(Set.of(FOLDER), list(cache));
+    }
+  }
+
+  @Test
+  void aCacheWithoutRecordIsUnpackedAgainFromTheArchiveGiven() throws Exception {
+    Path cache = tmp.resolve("cache");
+    fakeFolder(cache.resolve(FOLDER)); // as an older version left it: no record
+    Path a = Files.write(tmp.resolve("a.tgz"), fakeCifarTgz());
+    Run r = run(() -> resolve(List.of(a.toString()), cache));
+    assertTrue(r.err.contains("(to replace the data it holds, from an unknown archive)"), r.err);
+    assertEquals(3 * 3073, Files.size(cache.resolve(FOLDER).resolve("data_batch_1.bin")));
+    assertEquals(a.toString(), UnpackRecord.read(cache.resolve(FOLDER)).archive());
+  }
+
+  @Test
+  void theCommandRefusesACorruptArchiveWhenTheCacheHoldsDataAndTrainsOnANewOne() throws Exception {
+    Path cache = tmp.resolve("cache");
+    resolve(List.of(Files.write(tmp.resolve("a.tgz"), tgz(tenClasses(fakeEntries(1)))).toString()), cache);
+    Path corrupt = Files.writeString(tmp.resolve("other.tar.gz"), "15 bytes, no gz");
+    Path b = Files.write(tmp.resolve("b.tgz"), tgz(tenClasses(fakeEntries(4))));
+    String[] args = {"train", "--master", "local[2]", "--data", corrupt.toString(), "--cache-dir", cache.toString(),
+        "--out", tmp.resolve("out").toString(), "--train-size", "10", "--val-size", "2", "--test-size", "3",
+        "--batch-size", "5", "--iterations", "2", "--hidden-size", "3"};
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    int code = twolayer.cli.Main.run(args, quiet, new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, code);
+    String line = err.toString(StandardCharsets.UTF_8).strip();
+    assertFalse(line.contains("\n"), line);
+    assertTrue(line.startsWith("error: " + corrupt + ": archive is truncated or corrupt ("), line);
+    assertFalse(Files.exists(tmp.resolve("out").resolve("model.npz")));
+
+    args[4] = b.toString();
+    err.reset();
+    assertEquals(0, twolayer.cli.Main.run(args, quiet, new PrintStream(err, true, StandardCharsets.UTF_8)),
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(b.toString(), UnpackRecord.read(cache.resolve(FOLDER)).archive());
+    assertEquals(6, Files.readAllBytes(cache.resolve(FOLDER).resolve("data_batch_3.bin"))[0]);
+  }
+
   // ---- downloads (loopback only) ----
 
   @Test
@@ -275,6 +431,20 @@ class CifarLocatorTest {
     Run second = run(() -> resolve(List.of(url), cache, hex("MD5", tgz)));
     assertEquals(first.result, second.result);
     assertEquals("", second.err);
+  }
+
+  @Test
+  void aUrlWithoutMd5IsServedFromTheCacheOnlyWhenTheCacheCameFromIt() throws Exception {
+    Path cache = tmp.resolve("cache");
+    resolve(List.of(Files.write(tmp.resolve("a.tgz"), fakeCifarTgz()).toString()), cache);
+    String url = serve(tgz(fakeEntries(4))) + "/cifar-10-binary.tar.gz";
+    Run r = run(() -> resolve(List.of(url), cache, null));
+    assertTrue(r.err.contains("downloading " + url) && r.err.contains("(to replace the data unpacked from "), r.err);
+    assertEquals(6, Files.readAllBytes(cache.resolve(FOLDER).resolve("data_batch_3.bin"))[0]);
+    assertEquals(url, UnpackRecord.read(cache.resolve(FOLDER)).url());
+    assertEquals(1, hits.get());
+    resolve(List.of(url), cache, null);
+    assertEquals(1, hits.get(), "the same URL again: no download");
   }
 
   @Test
@@ -406,15 +576,25 @@ class CifarLocatorTest {
 
   /** The official layout in miniature: batch k has 3 records whose first label is k (test: 6). */
   private static List<Entry> fakeEntries() {
+    return fakeEntries(1);
+  }
+
+  /** As {@link #fakeEntries()}, with first labels {@code first}, first + 1, ... (up to 9). */
+  private static List<Entry> fakeEntries(int first) {
     List<Entry> e = new ArrayList<>();
     e.add(new Entry(FOLDER + "/", '5', new byte[0]));
     for (int k = 0; k < 6; k++) {
       byte[] d = new byte[3 * 3073];
-      d[0] = (byte) (k + 1);
+      d[0] = (byte) (k + first);
       e.add(new Entry(FOLDER + "/" + CifarLocator.BATCHES.get(k), '0', d));
     }
     e.add(new Entry(FOLDER + "/batches.meta.txt", '0', "airplane\nautomobile\n".getBytes(StandardCharsets.UTF_8)));
     return e;
+  }
+
+  /** Without batches.meta.txt, whose two classes would make labels above 1 bad data: CIFAR-10's ten. */
+  private static List<Entry> tenClasses(List<Entry> entries) {
+    return entries.stream().filter(e -> !e.name.endsWith("batches.meta.txt")).toList();
   }
 
   private static byte[] fakeCifarTgz() throws IOException {
