@@ -261,11 +261,11 @@ public class TwoLayerNetClassifier
 
   @Override
   public MLWriter write() {
-    return new Persistence.ParamsWriter(this, null);
+    return new Persistence.Writer(this, null);
   }
 
   public static MLReader<TwoLayerNetClassifier> read() {
-    return new Persistence.ParamsReader<>(TwoLayerNetClassifier.class);
+    return new Persistence.Reader<>(TwoLayerNetClassifier.class);
   }
 
   public static TwoLayerNetClassifier load(String path) {

@@ -89,7 +89,7 @@ class TwoLayerNetClassifierTest {
     List<Row> b = back.transform(test).select("prediction", "probability").collectAsList();
     assertEquals(a, b, "identical predictions after save and load");
     // the saved model.npz is the CLI's model format
-    assertArrayEquals(model.modelFile().weights(), ModelFile.load(tmp.resolve("model/model.npz")).weights(), 0.0);
+    assertArrayEquals(model.modelFile().weights(), ModelFile.load(tmp.resolve("model/data/model.npz")).weights(), 0.0);
 
     String estPath = tmp.resolve("estimator").toString();
     classifier().setSolver("adam").write().overwrite().save(estPath);
