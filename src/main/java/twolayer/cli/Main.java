@@ -263,7 +263,7 @@ public final class Main {
           .getOrCreate();
       twolayer.ml.TwoLayerNetClassifier ours = new twolayer.ml.TwoLayerNetClassifier().setHiddenSize(cfg.hiddenSize())
           .setStepSize(cfg.learningRate()).setRegParam(cfg.reg()).setBatchSize(cfg.batchSize())
-          .setMaxIter(Math.max(1, cfg.epochs())).setLrDecay(cfg.lrDecay()).setInitStd(cfg.initStd())
+          .setMaxIter(cfg.totalIterations()).setLrDecay(cfg.lrDecay()).setInitStd(cfg.initStd())
           .setSeed(cfg.seed()).setSolver(cfg.updateRule()).setMomentum(cfg.momentum()).setInit(cfg.init())
           .setStandardize(cfg.standardize()).setPrecision(cfg.precision());
       Map<String, Object> res = twolayer.ml.MlpComparison.run(spark, String.join(",", cfg.data()), cfg.trainSize(),

@@ -1,14 +1,15 @@
 package twolayer.ml;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import scala.reflect.ClassTag$;
 import twolayer.UserError;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
@@ -16,7 +17,8 @@ import twolayer.data.BlockSet;
 /**
  * A DataFrame's (features, label) rows as the trainer's cached blocks, one per partition, centred on
  * the features' mean (and divided by their standard deviation when asked): the same blocks
- * {@code ./submit.sh train} builds from CIFAR-10 files, for any vector column of any dimension.
+ * {@code ./submit.sh train} builds from CIFAR-10 files, for any vector column of any dimension. Two
+ * Spark jobs: the features' sums, then the blocks ({@link FrameBlockRdd}) cached with their sizes.
  */
 final class FrameBlocks {
   private FrameBlocks() {}
@@ -38,8 +40,17 @@ final class FrameBlocks {
         std[j] = Math.sqrt(Math.max(st.sumSq[j] / st.n - mean[j] * mean[j], 0)) + 1e-8;
       }
     }
-    JavaRDD<Block> blocks = rows.mapPartitionsWithIndex((p, it) -> List.of(block(p, it, mean, std)).iterator(), true)
-        .persist(StorageLevel.MEMORY_ONLY());
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    FrameBlockRdd rdd = new FrameBlockRdd(sc, rows.rdd(), mean, std);
+    if (sc.sc().isLocal()) {
+      // One JVM: nothing to recover from, so the blocks drop the frame's lineage once they are cached
+      // (in memory, spilled to disk under pressure) and every task of every iteration carries 1-2 KB, not
+      // the frame's query plan. On a cluster they keep it, so a lost executor's blocks can be rebuilt.
+      rdd.localCheckpoint();
+    } else {
+      rdd.persist(StorageLevel.MEMORY_ONLY());
+    }
+    JavaRDD<Block> blocks = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Block.class)).setName("fit blocks");
     List<long[]> sizes = blocks.map(b -> new long[] {b.partition, b.n}).collect();
     long[] counts = new long[blocks.getNumPartitions()];
     long n = 0;
@@ -48,30 +59,6 @@ final class FrameBlocks {
       n += s[1];
     }
     return new Prepared(new BlockSet("train", blocks, d, counts, n), mean, std, st.maxLabel + 1);
-  }
-
-  static Block block(int partition, Iterator<Row> it, double[] mean, double[] std) {
-    List<float[]> xs = new ArrayList<>();
-    List<Integer> ys = new ArrayList<>();
-    int d = mean.length;
-    while (it.hasNext()) {
-      Row r = it.next();
-      double[] v = ((Vector) r.get(0)).toArray();
-      float[] x = new float[d];
-      for (int j = 0; j < d; j++) {
-        double c = v[j] - mean[j];
-        x[j] = (float) (std == null ? c : c / std[j]);
-      }
-      xs.add(x);
-      ys.add((int) ((Number) r.get(1)).doubleValue());
-    }
-    float[] all = new float[xs.size() * d];
-    int[] y = new int[xs.size()];
-    for (int i = 0; i < xs.size(); i++) {
-      System.arraycopy(xs.get(i), 0, all, i * d, d);
-      y[i] = ys.get(i);
-    }
-    return Block.of(partition, all, y);
   }
 
   /** Count, per-feature sums and sums of squares, and the largest label of some rows. */

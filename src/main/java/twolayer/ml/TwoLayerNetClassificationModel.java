@@ -16,8 +16,9 @@ import twolayer.model.Workspace;
 
 /**
  * A fitted {@link TwoLayerNetClassifier}: raw prediction = the class scores {@code z2} of the centred
- * (standardised) features, probability = their softmax. Saved as Spark ML metadata plus the same
- * {@code model.npz} that {@code ./submit.sh train} writes.
+ * (standardised) features, probability = their softmax. Saved in Spark ML's layout ({@code metadata/},
+ * readable by {@code PipelineModel.load}) with the weights in {@code data/model.npz}, the file that
+ * {@code ./submit.sh train} writes: see {@link Persistence}.
  */
 public class TwoLayerNetClassificationModel
     extends ProbabilisticClassificationModel<Vector, TwoLayerNetClassificationModel> implements MLWritable {
@@ -120,11 +121,11 @@ public class TwoLayerNetClassificationModel
 
   @Override
   public MLWriter write() {
-    return new Persistence.ParamsWriter(this, model);
+    return new Persistence.Writer(this, model);
   }
 
   public static MLReader<TwoLayerNetClassificationModel> read() {
-    return new Persistence.ModelReader();
+    return new Persistence.Reader<>(TwoLayerNetClassificationModel.class);
   }
 
   public static TwoLayerNetClassificationModel load(String path) {

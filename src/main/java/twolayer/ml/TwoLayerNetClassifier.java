@@ -18,14 +18,18 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
+import twolayer.model.Weights;
+import twolayer.train.Evaluation;
 import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
 
 /**
  * The two-layer network as a Spark ML Estimator: {@code fit} on any DataFrame with a vector column and a
  * label column (classes 0..C−1) runs the same blocks, aggregator, update rules and training loop as
- * {@code ./submit.sh train}. Inputs are centred on the training mean (and standardised with
- * {@code standardize}); the model keeps that preprocessing.
+ * {@code ./submit.sh train}, one Spark job per iteration ({@code maxIter} iterations, each a mini-batch
+ * of {@code batchSize} rows), plus two to build the blocks and one for the final training accuracy.
+ * Inputs are centred on the training mean and, by default, divided by their standard deviation
+ * ({@code standardize}); the model keeps that preprocessing.
  */
 public class TwoLayerNetClassifier
     extends ProbabilisticClassifier<Vector, TwoLayerNetClassifier, TwoLayerNetClassificationModel>
@@ -62,14 +66,16 @@ public class TwoLayerNetClassifier
     stepSize = new DoubleParam(this, "stepSize", "learning rate (> 0)", ParamValidators.gt(0));
     regParam = new DoubleParam(this, "regParam",
       "λ of λ(ΣW1² + ΣW2²) (>= 0)", ParamValidators.gtEq(0));
-    maxIter = new IntParam(this, "maxIter", "epochs (> 0)", ParamValidators.gt(0));
+    maxIter = new IntParam(this, "maxIter", "iterations: mini-batch updates (> 0)",
+      ParamValidators.gt(0));
     batchSize = new IntParam(this, "batchSize", "examples per iteration (> 0)", ParamValidators.gt(0));
     seed = new LongParam(this, "seed", "initialisation and batch order");
     solver = new Param<>(this, "solver", "update rule: sgd, momentum, nesterov, adam",
       ParamValidators.inArray(new String[] {"sgd", "momentum", "nesterov", "adam"}));
     momentum = new DoubleParam(this, "momentum", "μ of momentum and nesterov, in [0, 1)",
       ParamValidators.inRange(0, 1, true, false));
-    lrDecay = new DoubleParam(this, "lrDecay", "learning rate × this after every epoch, in (0, 1]",
+    lrDecay = new DoubleParam(this, "lrDecay",
+      "learning rate × this after every epoch (a pass over the rows), in (0, 1]",
       ParamValidators.inRange(0, 1, false, true));
     initStd = new DoubleParam(this, "initStd", "weights start as initStd·N(0,1) (> 0)",
       ParamValidators.gt(0));
@@ -81,19 +87,22 @@ public class TwoLayerNetClassifier
       ParamValidators.inArray(new String[] {"float", "double"}));
     aggregationDepth = new IntParam(this, "aggregationDepth", "treeAggregate depth (>= 1)",
       ParamValidators.gtEq(1));
-    // CS231n's defaults, as conf/train.properties
+    // Defaults that learn on ordinary data, whatever the scale of its columns: the features standardised,
+    // He initialisation, Adam at 3e-3 with no decay for 1000 iterations (measured on 6-D Gaussian blobs
+    // of 300 and 2400 rows, raw and scaled by 0.01..1000, on three nested 6-D shells, and on 5000 CIFAR-10
+    // images; see README). The CLI keeps CS231n's (conf/train.properties): set them to match it.
     setDefault(hiddenSize, 50);
-    setDefault(stepSize, 1e-4);
-    setDefault(regParam, 0.25);
-    setDefault(maxIter, 5);
+    setDefault(stepSize, 3e-3);
+    setDefault(regParam, 1e-4);
+    setDefault(maxIter, 1000);
     setDefault(batchSize, 200);
     setDefault(seed, 1L);
-    setDefault(solver, "sgd");
+    setDefault(solver, "adam");
     setDefault(momentum, 0.9);
-    setDefault(lrDecay, 0.95);
+    setDefault(lrDecay, 1.0);
     setDefault(initStd, 1e-4);
-    setDefault(init, "std");
-    setDefault(standardize, false);
+    setDefault(init, "he");
+    setDefault(standardize, true);
     setDefault(precision, "float");
     setDefault(aggregationDepth, 2);
   }
@@ -222,17 +231,23 @@ public class TwoLayerNetClassifier
     try {
       int n = (int) p.blocks().n();
       int b = Math.min((Integer) $(batchSize), n);
+      int depth = (Integer) $(aggregationDepth);
+      // maxIter iterations (epochs 0); no validation set and no training sample (0): the trainer runs no
+      // job of its own at the end of an epoch, only the learning-rate decay
       TrainConfig cfg = new TrainConfig(List.of(), null, "data", "out", "", (String) $(precision),
-          (Integer) $(hiddenSize), (Double) $(stepSize), (Double) $(regParam), b, 1, (Integer) $(maxIter),
-          (Double) $(lrDecay), (Double) $(initStd), (Long) $(seed), 0, n, 0, 0, (Integer) $(aggregationDepth),
-          Integer.MAX_VALUE, Math.min(1000, n), "", 0, 1, (String) $(solver), (Double) $(momentum), 0.9, 0.999,
+          (Integer) $(hiddenSize), (Double) $(stepSize), (Double) $(regParam), b, (Integer) $(maxIter), 0,
+          (Double) $(lrDecay), (Double) $(initStd), (Long) $(seed), 0, n, 0, 0, depth,
+          Integer.MAX_VALUE, 0, "", 0, 1, (String) $(solver), (Double) $(momentum), 0.9, 0.999,
           1e-8, (String) $(init), (Boolean) $(standardize), "step", 0);
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
       Trainer.Result r = new Trainer(sc, cfg, new PrintStream(OutputStream.nullOutputStream()))
           .train(p.blocks(), null, p.numClasses());
       double[] losses = r.history().stream().mapToDouble(h -> ((Number) h.get("loss")).doubleValue()).toArray();
+      // the final model's accuracy on a fixed sample of the training rows: one job
+      double trainAccuracy = Evaluation.of(p.blocks(), Weights.of(r.shape(), r.weights(), cfg.single()), depth,
+          Evaluation.sampleLimits(p.blocks(), Math.min(1000, n))).accuracy();
       TwoLayerNetClassificationModel model = new TwoLayerNetClassificationModel(uid, r.shape(), r.weights(),
-          p.mean(), p.std(), new TwoLayerNetClassificationModel.Summary(losses, r.trainAccuracy()));
+          p.mean(), p.std(), new TwoLayerNetClassificationModel.Summary(losses, trainAccuracy));
       return copyValues(model, extractParamMap()).setParent(this);
     } finally {
       p.blocks().unpersist();
@@ -246,11 +261,11 @@ public class TwoLayerNetClassifier
 
   @Override
   public MLWriter write() {
-    return new Persistence.ParamsWriter(this, null);
+    return new Persistence.Writer(this, null);
   }
 
   public static MLReader<TwoLayerNetClassifier> read() {
-    return new Persistence.ParamsReader<>(TwoLayerNetClassifier.class);
+    return new Persistence.Reader<>(TwoLayerNetClassifier.class);
   }
 
   public static TwoLayerNetClassifier load(String path) {

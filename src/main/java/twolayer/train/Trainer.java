@@ -294,15 +294,17 @@ public final class Trainer {
       }
       if (t == perEpoch - 1 || it + 1 == total) {
         long e0 = System.nanoTime();
-        Weights now = driver.weights();
-        EvalSum trainEval = Evaluation.of(train, now, cfg.aggDepth(), trainSample);
-        EvalSum valEval = val != null ? Evaluation.of(val, now, cfg.aggDepth()) : new EvalSum();
-        trainAcc = trainEval.accuracy();
-        valAcc = valEval.accuracy();
-        h.put("train_accuracy", trainAcc);
-        h.put("val_accuracy", valAcc);
-        log.printf("epoch %d done (iteration %d): loss %.6f  train accuracy %.4f  val accuracy %.4f  lr %.3e%n",
-            epoch + 1, it + 1, loss, trainAcc, valAcc, lr);
+        if (val != null || cfg.trainEvalSize() > 0) { // neither (the Spark ML Estimator): no job per epoch
+          Weights now = driver.weights();
+          EvalSum trainEval = Evaluation.of(train, now, cfg.aggDepth(), trainSample);
+          EvalSum valEval = val != null ? Evaluation.of(val, now, cfg.aggDepth()) : new EvalSum();
+          trainAcc = trainEval.accuracy();
+          valAcc = valEval.accuracy();
+          h.put("train_accuracy", trainAcc);
+          h.put("val_accuracy", valAcc);
+          log.printf("epoch %d done (iteration %d): loss %.6f  train accuracy %.4f  val accuracy %.4f  lr %.3e%n",
+              epoch + 1, it + 1, loss, trainAcc, valAcc, lr);
+        }
         if (t == perEpoch - 1 && cfg.schedule().equals("step")) {
           lr *= cfg.lrDecay();
         }

@@ -57,8 +57,10 @@ class TwoLayerNetClassifierTest {
     spark.stop();
   }
 
+  /** CLI_RUN's settings: 5 epochs of 2000 / 100 are 100 iterations; the rest are the CLI's (CS231n) defaults. */
   static TwoLayerNetClassifier classifier() {
-    return new TwoLayerNetClassifier().setHiddenSize(30).setStepSize(1e-3).setMaxIter(5).setBatchSize(100);
+    return new TwoLayerNetClassifier().setHiddenSize(30).setStepSize(1e-3).setMaxIter(100).setBatchSize(100)
+        .setSolver("sgd").setInit("std").setInitStd(1e-4).setRegParam(0.25).setLrDecay(0.95).setStandardize(false);
   }
 
   static double accuracy(Dataset<Row> predictions) {
@@ -70,7 +72,7 @@ class TwoLayerNetClassifierTest {
     TwoLayerNetClassificationModel model = classifier().fit(train);
     assertEquals(10, model.numClasses());
     assertEquals(3072, model.numFeatures());
-    assertEquals(100, model.summary().totalIterations()); // 5 epochs of 2000 / 100
+    assertEquals(100, model.summary().totalIterations());
     double[] loss = model.summary().objectiveHistory();
     assertTrue(loss[loss.length - 1] < loss[0], "loss falls");
     Dataset<Row> pred = model.transform(test);
@@ -87,7 +89,7 @@ class TwoLayerNetClassifierTest {
     List<Row> b = back.transform(test).select("prediction", "probability").collectAsList();
     assertEquals(a, b, "identical predictions after save and load");
     // the saved model.npz is the CLI's model format
-    assertArrayEquals(model.modelFile().weights(), ModelFile.load(tmp.resolve("model/model.npz")).weights(), 0.0);
+    assertArrayEquals(model.modelFile().weights(), ModelFile.load(tmp.resolve("model/data/model.npz")).weights(), 0.0);
 
     String estPath = tmp.resolve("estimator").toString();
     classifier().setSolver("adam").write().overwrite().save(estPath);
@@ -106,7 +108,7 @@ class TwoLayerNetClassifierTest {
 
   @Test
   void worksInAPipelineUnderCrossValidation() {
-    TwoLayerNetClassifier net = new TwoLayerNetClassifier().setFeaturesCol("scaled").setMaxIter(5)
+    TwoLayerNetClassifier net = new TwoLayerNetClassifier().setFeaturesCol("scaled").setMaxIter(50).setSolver("sgd")
         .setBatchSize(50).setStepSize(1e-2).setInit("he").setRegParam(1e-3);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
         new StandardScaler().setInputCol("features").setOutputCol("scaled").setWithMean(true), net});
