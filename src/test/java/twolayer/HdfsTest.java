@@ -174,12 +174,7 @@ class HdfsTest {
     }
   }
 
-  /**
-   * KNOWN FAILURE, disabled until the Estimator's model saves in Spark's standard layout: PipelineModel.load
-   * reads each stage's {@code metadata/} folder, and today's model writes {@code metadata.json} (Path does
-   * not exist: .../models/pipeline/stages/0_twoLayerNet_.../metadata). Enable it with that change.
-   */
-  @org.junit.jupiter.api.Disabled("PipelineModel.load needs the model's metadata in Spark's layout (metadata/)")
+  /** A pipeline holding the net, saved to HDFS in Spark ML's layout, loads back with PipelineModel.load. */
   @Test
   void aPipelineSavedToHdfsLoadsBackWithPipelineModelLoad() throws IOException {
     SparkSession spark = SparkSession.builder().master("local[2]").appName("HdfsTest")

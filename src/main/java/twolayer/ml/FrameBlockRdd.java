@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.spark.Partition;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
@@ -13,6 +12,8 @@ import scala.collection.Iterator;
 import scala.collection.Iterator$;
 import scala.reflect.ClassTag$;
 import twolayer.data.Block;
+import twolayer.transport.Shared;
+import twolayer.transport.Transport;
 
 /**
  * A DataFrame's (features, label) rows as the trainer's blocks, one per partition, centred on
@@ -21,22 +22,22 @@ import twolayer.data.Block;
  * query plan in every task even after checkpointing: 54 KB that each task of each iteration
  * deserialised, 2.3-3.5 ms of CPU per task here (6-D blobs, local[2]), where the CLI's blocks take
  * 0.05 ms. This class holds no reference to the frame but its dependency, which Spark drops when the
- * blocks are checkpointed ({@link FrameBlocks}, with a local master). The mean and std go as a broadcast:
+ * blocks are checkpointed ({@link Transport#cache}, in one JVM). The mean and std are {@link Shared}:
  * with 3072 features they are 48 KB, which every task would otherwise carry.
  */
 final class FrameBlockRdd extends RDD<Block> {
-  private final Broadcast<double[][]> meanStd; // {mean, std}, std null when not standardised
+  private final Shared<double[][]> meanStd; // {mean, std}, std null when not standardised
 
   FrameBlockRdd(JavaSparkContext sc, RDD<Row> rows, double[] mean, double[] std) {
     super(rows, ClassTag$.MODULE$.apply(Block.class));
-    this.meanStd = sc.broadcast(new double[][] {mean, std});
+    this.meanStd = Transport.of(sc).share(sc, new double[][] {mean, std});
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public Iterator<Block> compute(Partition p, TaskContext context) {
     RDD<Row> rows = (RDD<Row>) (RDD<?>) firstParent(ClassTag$.MODULE$.apply(Row.class));
-    double[] mean = meanStd.value()[0], std = meanStd.value()[1];
+    double[] mean = meanStd.get()[0], std = meanStd.get()[1];
     return Iterator$.MODULE$.single(block(p.index(), rows.iterator(p, context), mean, std));
   }
 

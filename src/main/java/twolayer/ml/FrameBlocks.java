@@ -8,11 +8,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import scala.reflect.ClassTag$;
 import twolayer.UserError;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
+import twolayer.transport.Transport;
 
 /**
  * A DataFrame's (features, label) rows as the trainer's cached blocks, one per partition, centred on
@@ -42,14 +42,9 @@ final class FrameBlocks {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     FrameBlockRdd rdd = new FrameBlockRdd(sc, rows.rdd(), mean, std);
-    if (sc.sc().isLocal()) {
-      // One JVM: nothing to recover from, so the blocks drop the frame's lineage once they are cached
-      // (in memory, spilled to disk under pressure) and every task of every iteration carries 1-2 KB, not
-      // the frame's query plan. On a cluster they keep it, so a lost executor's blocks can be rebuilt.
-      rdd.localCheckpoint();
-    } else {
-      rdd.persist(StorageLevel.MEMORY_ONLY());
-    }
+    // in one JVM the blocks drop the frame's lineage once cached: every task of every iteration then
+    // carries 1-2 KB, not the frame's query plan
+    Transport.of(sc).cache(rdd);
     JavaRDD<Block> blocks = JavaRDD.fromRDD(rdd, ClassTag$.MODULE$.apply(Block.class)).setName("fit blocks");
     List<long[]> sizes = blocks.map(b -> new long[] {b.partition, b.n}).collect();
     long[] counts = new long[blocks.getNumPartitions()];

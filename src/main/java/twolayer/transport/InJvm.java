@@ -81,6 +81,11 @@ final class InJvm extends Transport {
   }
 
   @Override
+  public void cache(org.apache.spark.rdd.RDD<?> rdd) {
+    rdd.localCheckpoint(); // in memory, spilled to disk under pressure
+  }
+
+  @Override
   public void done(Reusable result) {
     result.recycle();
   }

@@ -62,6 +62,11 @@ final class Serialized extends Transport {
   }
 
   @Override
+  public void cache(org.apache.spark.rdd.RDD<?> rdd) {
+    rdd.persist(org.apache.spark.storage.StorageLevel.MEMORY_ONLY());
+  }
+
+  @Override
   public void done(Reusable result) {}
 
   /** A Spark broadcast: each executor fetches it once, whatever the number of its tasks. */

@@ -99,6 +99,14 @@ public abstract sealed class Transport implements Serializable permits InJvm, Se
   public abstract Serializable taskForm(Serializable self);
 
   /**
+   * Caches {@code rdd}'s partitions where its tasks run, for the jobs to come. In one JVM its lineage is
+   * dropped once cached (a lost block there means a lost driver anyway), so that every task carries the
+   * RDD alone and not what it was computed from (a DataFrame's query plan: tens of KB per task);
+   * otherwise the lineage stays, so that a lost executor's blocks can be rebuilt.
+   */
+  public abstract void cache(org.apache.spark.rdd.RDD<?> rdd);
+
+  /**
    * The driver is done with {@code result} (an aggregation's, read by the update): in one JVM its
    * arrays go to the {@link ArrayPool} for the next tasks; otherwise nothing happens.
    */
