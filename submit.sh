@@ -66,6 +66,7 @@ LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}"
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
+  --conf spark.plugins=twolayer.metrics.TrainingMetrics # training's gauges in Spark's metrics sinks
   --conf "spark.executor.extraJavaOptions=$LOG_CONF $JIT")
 
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
