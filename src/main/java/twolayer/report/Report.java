@@ -246,7 +246,7 @@ public final class Report {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>twolayer-spark run</title>\n")
         .append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}")
+        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}td{overflow-wrap:anywhere}")
         .append("img{max-width:100%;display:block;margin:1em 0}</style></head><body>\n");
     b.append("<h1>twolayer-spark: training run</h1>\n");
     b.append("<h2>Result</h2>").append(table(m.get("final")));
