@@ -14,7 +14,9 @@ fi
 
 if [ ! -f "$JAR" ] || [ ! -d "$JARS" ] || [ -n "$(find "$HERE/src/main" "$HERE/conf" "$HERE/pom.xml" -newer "$JAR" -print -quit)" ]; then
   echo "building $JAR ..." >&2
-  (cd "$HERE" && mvn -q -B -DskipTests package) >&2 # also fills target/spark-home/jars
+  # also fills target/spark-home/jars; Maven's console library writes colour resets (ESC[0m) even in
+  # batch mode (-B, -Dstyle.color=never): they are taken out of what it prints
+  (cd "$HERE" && mvn -q -B -DskipTests package 2>&1) | sed 's/\x1b\[[0-9;]*m//g' >&2
 fi
 
 # The master: --master on the command line, else the conf file's, else conf/train.properties'.
@@ -64,6 +66,7 @@ LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
   --executor-memory "${EXECUTOR_MEMORY:-2g}"
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
+  --conf spark.plugins=twolayer.metrics.TrainingMetrics # training's gauges in Spark's metrics sinks
   --conf "spark.executor.extraJavaOptions=$LOG_CONF $JIT")
 
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
@@ -71,12 +74,17 @@ if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
     --driver-java-options "$LOG_CONF $JIT $LOCAL_JVM" "$JAR" "$@"
 fi
 
-stale() { [ ! -s "$1" ] || [ -n "$(find "$JARS" -newer "$1" -print -quit)" ]; } # missing, or older than the jars
+# missing, or older than the jars (or than the other files named)
+stale() { [ ! -s "$1" ] || [ -n "$(find "$JARS" "${@:2}" -newer "$1" -print -quit 2>/dev/null)" ]; }
 
 # Spark's own launcher in this JVM; Java 17 needs Spark's --add-opens list for the driver. Spark's jars
 # say what it is, and asking them takes a JVM (0.2 s here): it is kept beside them until they change.
-OPENS_FILE="$JARS/../java-opens.txt"
-if stale "$OPENS_FILE"; then
+# Where native BLAS loads the list goes without the Vector API module (see JavaOpens), so it is asked
+# again when the system's libraries change (installing OpenBLAS updates /etc/ld.so.cache).
+OPENS_FILE="$JARS/../java-options.txt"
+LIBS=()
+if [ -e /etc/ld.so.cache ]; then LIBS=(/etc/ld.so.cache); fi
+if stale "$OPENS_FILE" "${LIBS[@]}"; then
   OPENS="$(java -cp "$JARS/*:$JAR" twolayer.cli.JavaOpens)"
   { echo "$OPENS" > "$OPENS_FILE.$$" && mv -f "$OPENS_FILE.$$" "$OPENS_FILE"; } 2>/dev/null || rm -f "$OPENS_FILE.$$"
 else
@@ -91,12 +99,13 @@ CDS_OPTS=()
 CDS_QUIET=(-Xlog:cds=off -Xlog:cds+dynamic=off) # -Xshare:auto (the default) ignores an archive this JDK cannot use
 JSA="$JARS/../twolayer-cds.jsa"
 if [ "${CDS:-1}" != 0 ]; then
-  if stale "$JSA" && stale "$JSA.failed"; then # a failed attempt is not retried until the jars change
+  # made again for other JVM options (kept beside it) too; a failed attempt waits for new jars
+  if { stale "$JSA" || [ "$(cat "$JSA.options" 2>/dev/null)" != "$OPENS" ]; } && stale "$JSA.failed"; then
     echo "archiving start-up classes (once) ..." >&2
     SPARK_LOCAL_IP=127.0.0.1 java $OPENS -XX:ArchiveClassesAtExit="$JSA.$$" "${CDS_QUIET[@]}" \
       -Xmx1g "$LOG_CONF" -cp "$JARS/*" org.apache.spark.deploy.SparkSubmit --master "local[2]" \
       --class twolayer.cli.Main "$JAR" cds-warmup >/dev/null 2>&1 && mv -f "$JSA.$$" "$JSA" \
-      || { rm -f "$JSA.$$"; echo failed > "$JSA.failed"; }
+      && echo "$OPENS" > "$JSA.options" || { rm -f "$JSA.$$"; echo failed > "$JSA.failed"; }
   fi
   [ -s "$JSA" ] && CDS_OPTS=(-XX:SharedArchiveFile="$JSA" "${CDS_QUIET[@]}")
 fi

@@ -116,7 +116,7 @@ public final class Main {
           + " --resume to continue it, or choose another --out");
     }
     try (JavaSparkContext sc = spark("twolayer-spark train", cfg.master())) {
-      out.println("config: " + settings.all());
+      out.print(settings.summary(settings.flag("verbose")));
       Loaded d = Loaded.of(sc, cfg);
       CifarSplits data = d.data();
       double[] mean = d.mean(), std = d.std();

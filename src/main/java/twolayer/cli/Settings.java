@@ -145,6 +145,52 @@ public final class Settings {
     return new java.util.TreeMap<>(values);
   }
 
+  /** The shipped defaults: every training key with its value in conf/train.properties. */
+  static Map<String, String> defaults() {
+    return load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
+  }
+
+  /**
+   * The settings whose values differ from the shipped defaults (by text, or as numbers: 1e-4 is 0.0001),
+   * sorted by key; keys a command takes besides the training keys always differ.
+   */
+  public Map<String, String> changed() {
+    Map<String, String> d = defaults(), c = new java.util.TreeMap<>();
+    values.forEach((k, v) -> {
+      if (!d.containsKey(k) || !same(v.trim(), d.get(k).trim())) {
+        c.put(k, v.trim());
+      }
+    });
+    return c;
+  }
+
+  private static boolean same(String a, String b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    try {
+      return Double.parseDouble(a) == Double.parseDouble(b);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The configuration as a run prints it: a line per setting that differs from the defaults, or with
+   * {@code all} every setting, those that differ marked {@code *}.
+   */
+  public String summary(boolean all) {
+    Map<String, String> changed = changed(), shown = all ? all() : changed;
+    StringBuilder b = new StringBuilder(all ? "config (every setting; * differs from conf/train.properties):"
+        : changed.isEmpty() ? "config: the defaults (conf/train.properties)"
+        : "config (differs from conf/train.properties; every setting with --verbose and in metrics.json):");
+    b.append('\n');
+    int width = shown.keySet().stream().mapToInt(String::length).max().orElse(0);
+    shown.forEach((k, v) -> b.append((all && changed.containsKey(k) ? "* " : "  ")
+        + String.format("%-" + width + "s  %s", k, v.trim()).stripTrailing()).append('\n'));
+    return b.toString();
+  }
+
   public TrainConfig trainConfig() {
     TrainConfig c = new TrainConfig(
         Arrays.stream(text("data").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),

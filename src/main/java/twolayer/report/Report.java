@@ -19,6 +19,8 @@ import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import twolayer.UserError;
 import twolayer.io.ModelFile;
@@ -43,12 +45,12 @@ public final class Report {
     ModelFile model = ModelFile.load(out.resolve("model.npz"));
     List<String> images = new ArrayList<>();
     try {
-      images.add(lossChart(m.get("history"), out));
-      images.add(accuracyChart(m.get("history"), out));
-      images.add(learningRateChart(m.get("history"), out));
+      images.add(save(lossChart(m.get("history")), out, "loss"));
+      images.add(save(accuracyChart(m.get("history")), out, "accuracy"));
+      images.add(save(learningRateChart(m.get("history")), out, "learning_rate"));
       images.add(weightTiles(model, out));
       if (m.has("test_confusion")) {
-        images.add(confusionChart(m.get("test_confusion"), m.get("class_names"), out));
+        images.add(save(confusionChart(m.get("test_confusion"), m.get("class_names")), out, "confusion"));
       }
       Path page = out.resolve("report.html");
       Files.writeString(page, html(m, images), StandardCharsets.UTF_8);
@@ -58,17 +60,43 @@ public final class Report {
     }
   }
 
-  static String lossChart(JsonNode history, Path out) throws IOException {
+  static XYChart lossChart(JsonNode history) {
     List<Double> it = column(history, "iteration"), loss = column(history, "loss");
     XYChart c = new XYChartBuilder().width(800).height(420).title("Training loss (mini-batch, with regularisation)")
         .xAxisTitle("iteration").yAxisTitle("loss").build();
     XYSeries raw = c.addSeries("loss", it, loss);
     raw.setMarker(SeriesMarkers.NONE);
-    raw.setLineWidth(0.6f);
-    XYSeries smooth = c.addSeries("smoothed (moving average of " + window(loss.size()) + ")", it, smooth(loss));
-    smooth.setMarker(SeriesMarkers.NONE);
-    smooth.setLineWidth(2.2f);
-    return save(c, out, "loss");
+    if (window(loss.size()) > 1) { // a short run's curve is its own average
+      raw.setLineWidth(0.6f);
+      raw.setLineColor(new java.awt.Color(70, 110, 200, 110)); // light: the noise of a long run, under its trend
+      XYSeries smooth = c.addSeries("smoothed (moving average of " + window(loss.size()) + ")", it, smooth(loss));
+      smooth.setMarker(SeriesMarkers.NONE);
+      smooth.setLineWidth(2.2f);
+    }
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE); // the plot gets the chart's whole width
+    iterationAxis(c, it, loss);
+    return c;
+  }
+
+  /**
+   * An iteration axis with ticks at round numbers, at any run length. XChart 3.8.8 puts the ticks of an x
+   * axis whose values are all equally spaced (iterations 1..n are; so are epoch ends) on data points only
+   * 1.1 label widths apart, so a long run's labels touch ("237296355414473"; knowm/XChart#731). One more x
+   * value off that grid, half a step before the first, in a series that is neither drawn nor listed, makes
+   * it an ordinary numeric axis, on which XChart picks a round step (1, 2 or 5 times a power of 10).
+   */
+  static void iterationAxis(XYChart c, List<Double> x, List<Double> y) {
+    if (x.isEmpty()) {
+      return;
+    }
+    double off = x.size() > 1 ? x.get(0) - (x.get(1) - x.get(0)) / 2 : 0; // one value: 0 and it make two ticks
+    XYSeries grid = c.addSeries(" ", List.of(off), List.of(y.get(0))); // y within the data: the range stays
+    grid.setMarker(SeriesMarkers.NONE);
+    grid.setLineStyle(SeriesLines.NONE);
+    grid.setShowInLegend(false);
+    c.getStyler().setXAxisMin(0.0);
+    c.getStyler().setXAxisDecimalPattern("#,##0");
+    c.getStyler().setXAxisTickMarkSpacingHint(100); // pixels per tick, about: labels up to "50,000" and more
   }
 
   /** One value of every history entry. */
@@ -99,7 +127,7 @@ public final class Report {
     return s;
   }
 
-  static String accuracyChart(JsonNode history, Path out) throws IOException {
+  static XYChart accuracyChart(JsonNode history) {
     List<Double> ep = new ArrayList<>(), tr = new ArrayList<>(), va = new ArrayList<>();
     for (JsonNode h : history) {
       if (h.has("val_accuracy")) {
@@ -111,18 +139,25 @@ public final class Report {
     XYChart c = new XYChartBuilder().width(800).height(420).title("Accuracy at each epoch end")
         .xAxisTitle("iteration").yAxisTitle("accuracy").build();
     if (!ep.isEmpty()) {
-      c.addSeries("train (fixed sample)", ep, tr);
-      c.addSeries("validation", ep, va);
+      XYSeries train = c.addSeries("train (fixed sample)", ep, tr), validation = c.addSeries("validation", ep, va);
+      if (ep.size() > 40) { // markers of many epochs would cover the lines
+        train.setMarker(SeriesMarkers.NONE);
+        validation.setMarker(SeriesMarkers.NONE);
+      }
+      iterationAxis(c, ep, va);
     }
-    return save(c, out, "accuracy");
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    return c;
   }
 
-  static String learningRateChart(JsonNode history, Path out) throws IOException {
+  static XYChart learningRateChart(JsonNode history) {
     List<Double> it = column(history, "iteration"), lr = column(history, "learning_rate");
     XYChart c = new XYChartBuilder().width(800).height(300).title("Learning rate")
         .xAxisTitle("iteration").yAxisTitle("learning rate").build();
     c.addSeries("learning rate", it, lr).setMarker(SeriesMarkers.NONE);
-    return save(c, out, "learning_rate");
+    c.getStyler().setLegendVisible(false); // one series, named by the title
+    iterationAxis(c, it, lr);
+    return c;
   }
 
   /**
@@ -170,7 +205,7 @@ public final class Report {
     return "weights.png";
   }
 
-  static String confusionChart(JsonNode confusion, JsonNode names, Path out) throws IOException {
+  static HeatMapChart confusionChart(JsonNode confusion, JsonNode names) {
     int c = confusion.size();
     List<String> labels = new ArrayList<>();
     for (int k = 0; k < c; k++) {
@@ -184,12 +219,22 @@ public final class Report {
     }
     List<String> yLabels = new ArrayList<>(labels);
     java.util.Collections.reverse(yLabels);
-    HeatMapChart chart = new HeatMapChartBuilder().width(760).height(640)
-        .title("Test confusion matrix (rows: true class, columns: predicted)").build();
+    HeatMapChart chart = new HeatMapChartBuilder().width(760).height(680).title("Test confusion matrix")
+        .xAxisTitle("predicted class").yAxisTitle("true class").build();
     chart.getStyler().setShowValue(true);
     chart.getStyler().setPlotContentSize(1);
+    chart.getStyler().setAxisTickPadding(8); // the y names clear of the first column
     chart.addSeries("test", labels, yLabels, heat);
-    return save(chart, out, "confusion");
+    // names wider than their column (CIFAR-10's are, side by side: "airplaneautomobile") are turned 45°;
+    // a column is about 1/c of the chart less the y labels, the axis title and the colour scale (240 px)
+    double column = (chart.getWidth() - 240.0) / c;
+    java.awt.Font font = chart.getStyler().getAxisTickLabelsFont();
+    java.awt.font.FontRenderContext frc = new java.awt.font.FontRenderContext(null, true, true);
+    double widest = labels.stream().mapToDouble(l -> font.getStringBounds(l, frc).getWidth()).max().orElse(0);
+    if (widest > 0.9 * column) {
+      chart.getStyler().setXAxisLabelRotation(45);
+    }
+    return chart;
   }
 
   private static String save(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path out, String name) throws IOException {
@@ -201,17 +246,17 @@ public final class Report {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>twolayer-spark run</title>\n")
         .append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}")
+        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}td{overflow-wrap:anywhere}")
         .append("img{max-width:100%;display:block;margin:1em 0}</style></head><body>\n");
     b.append("<h1>twolayer-spark: training run</h1>\n");
     b.append("<h2>Result</h2>").append(table(m.get("final")));
     for (String img : images) {
       if (img != null) {
         b.append("<img src=\"").append(img).append("\" alt=\"").append(img.replace(".png", "")).append("\">\n");
+        if (img.equals("weights.png")) { // the caption under its picture
+          b.append("<p>First-layer weights: one tile per hidden unit, each rescaled to 0-255.</p>\n");
+        }
       }
-    }
-    if (images.contains("weights.png")) {
-      b.append("<p>First-layer weights: one tile per hidden unit, each rescaled to 0-255.</p>\n");
     }
     b.append("<h2>Timing</h2>").append(table(m.get("timing")));
     b.append("<h2>Environment</h2>").append(table(m.get("environment")));

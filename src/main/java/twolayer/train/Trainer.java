@@ -13,6 +13,7 @@ import twolayer.agg.PackedSum;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.io.ModelFile;
+import twolayer.metrics.Progress;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
@@ -283,6 +284,9 @@ public final class Trainer {
     void afterIteration(int it, int t, BlockSet train, BlockSet val, Trainer single) {
       int perEpoch = cfg.iterationsPerEpoch(), epoch = it / perEpoch;
       Map<String, Object> h = history.get(history.size() - 1);
+      if (single != null) {
+        Progress.iteration(it + 1, total, epoch + 1, loss, lr, cfg.batchSize());
+      }
       if ((it + 1) % cfg.logEvery() == 0 || it == first || it + 1 == total) {
         long now = System.nanoTime();
         int done = it == first ? 1 : ((it + 1) % cfg.logEvery() == 0 ? cfg.logEvery() : (it + 1) % cfg.logEvery());
@@ -304,6 +308,9 @@ public final class Trainer {
           h.put("val_accuracy", valAcc);
           log.printf("epoch %d done (iteration %d): loss %.6f  train accuracy %.4f  val accuracy %.4f  lr %.3e%n",
               epoch + 1, it + 1, loss, trainAcc, valAcc, lr);
+          if (single != null) {
+            Progress.epochEnd(trainAcc, valAcc);
+          }
         }
         if (t == perEpoch - 1 && cfg.schedule().equals("step")) {
           lr *= cfg.lrDecay();
