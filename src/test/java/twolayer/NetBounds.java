@@ -70,6 +70,15 @@ public final class NetBounds {
 
   /** The same on double examples (row-major n×D). */
   public static NetBounds of(Shape s, double[] w, double[] x, int[] y, int yOff, int n, double u) {
+    return of(s, w, x, y, yOff, n, u, 0);
+  }
+
+  /**
+   * The same for a kernel that reads x with a relative error of {@code inputRounding} (u when the float
+   * kernel reads these values rounded to float): z1 moves by up to that much of |x|·|W1| besides.
+   */
+  public static NetBounds of(Shape s, double[] w, double[] x, int[] y, int yOff, int n, double u,
+      double inputRounding) {
     int d = s.d(), h = s.h(), c = s.c();
     double g1 = gamma(d + 1, u), g1d = gammaDouble(d + 1), g2 = gamma(h + 1, u), g2d = gammaDouble(h + 1);
     double gc = gamma(c, u), soft = gammaDouble(c + 4), gn = gamma(Math.max(1, n), u);
@@ -82,14 +91,15 @@ public final class NetBounds {
       int xo = r * d;
       double[] e1d = new double[h];
       for (int j = 0; j < h; j++) {
-        double v = w[s.b1() + j], m = Math.abs(v);
+        double v = w[s.b1() + j], m = Math.abs(v), mx = 0;
         for (int i = 0; i < d; i++) {
           double wij = w[s.w1() + i * h + j];
           v += x[xo + i] * wij;
-          m += Math.abs(x[xo + i] * wij);
+          mx += Math.abs(x[xo + i] * wij);
         }
+        m += mx;
         z1[j] = v;
-        e1[j] = g1 * m;
+        e1[j] = g1 * m + inputRounding * mx;
         e1d[j] = g1d * m;
         a1[j] = Math.max(v, 0);
       }
@@ -212,8 +222,10 @@ public final class NetBounds {
       if (k == top) {
         continue;
       }
+      // and for a ranking by probabilities, their own roundings: p_top ≥ 1/C, so a gap g in the scores
+      // is one of at least g/C in p, against γ^double_{C+4} of each p
       double margin = scoreBound[o + top] + scoreBound[o + k] + other.scoreBound[o + top] + other.scoreBound[o + k]
-          + 2 * (referenceScoreBound[o + top] + referenceScoreBound[o + k]);
+          + 2 * (referenceScoreBound[o + top] + referenceScoreBound[o + k]) + 2 * c * gammaDouble(c + 4);
       if (scores[o + top] - scores[o + k] <= margin) {
         return false;
       }

@@ -45,7 +45,7 @@ class StandaloneClusterTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    data = TestData.cifarFolder();
+    data = TestData.learnableCifar(tmp.resolve("data"), 440, 500, 6).toString();
     assertEquals(0, cluster("start"), "cluster did not start; see " + CLUSTER_DIR);
     // executors load the project's classes from target/classes (same machine)
     System.setProperty("spark.executor.extraClassPath", PROJECT.resolve("target/classes").toString());
@@ -66,7 +66,7 @@ class StandaloneClusterTest {
         "WORKER_MEMORY", "1500m"));
   }
 
-  /** The run every test compares with: small CIFAR subset, 2 partitions, a checkpoint every 10 iterations. */
+  /** The run every test compares with: generated data, 2 partitions, a checkpoint every 10 iterations. */
   static List<String> args(String master, Path out) {
     return new ArrayList<>(List.of("train", "--master", master, "--data", data, "--out", out.toString(),
         "--train-size", "2000", "--val-size", "200", "--test-size", "500", "--partitions", "2",
