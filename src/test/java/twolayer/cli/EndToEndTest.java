@@ -137,9 +137,10 @@ class EndToEndTest {
     String script = snippet.replace("out/model.npz", model().toString())
         .replace("data/cifar-10-batches-bin", data.toString())
         + "np.savetxt('" + preds + "', p, fmt='%d')\n";
-    Process p = new ProcessBuilder(python, "-c", script).redirectErrorStream(true).start();
+    Path errors = tmp.resolve("numpy-stderr.txt"); // apart from the printed accuracy: a library's notes go there
+    Process p = new ProcessBuilder(python, "-c", script).redirectError(errors.toFile()).start();
     String pyOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), pyOut);
+    assertEquals(0, p.waitFor(), pyOut + Files.readString(errors));
 
     Path csv = tmp.resolve("preds-numpy-check.csv");
     TrainCommandTest.Run r = TrainCommandTest.run("predict", "--model", model().toString(), testBatch().toString(),

@@ -323,10 +323,15 @@ class NpzTest {
     return out;
   }
 
-  /** Output of a command, or null if it cannot start, fails or hangs. */
-  private static String run(List<String> cmd) {
+  /**
+   * Standard output of a command, or null if it cannot start, fails or hangs. Its standard error goes to
+   * a file, shown on failure: a library's note there (OpenBLAS with OPENBLAS_VERBOSE, a NumPy warning)
+   * is not part of the output the tests parse.
+   */
+  private String run(List<String> cmd) {
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Path errors = Files.createTempFile(dir, "stderr", ".txt");
+      Process p = new ProcessBuilder(cmd).redirectError(errors.toFile()).start();
       ByteArrayOutputStream buf = new ByteArrayOutputStream();
       Thread reader = new Thread(() -> {
         try {
@@ -343,7 +348,7 @@ class NpzTest {
       reader.join();
       String out = buf.toString(StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
-        System.err.println(String.join(" ", cmd.subList(0, 1)) + " failed:\n" + out);
+        System.err.println(String.join(" ", cmd.subList(0, 1)) + " failed:\n" + out + Files.readString(errors));
         return null;
       }
       return out;
