@@ -97,8 +97,9 @@ class BadInputTest {
   void anUnknownKeyInTheSearchSpaceIsNamed() throws Exception {
     Path space = Files.writeString(tmp.resolve("space.properties"), "hiden-size=10,20\n");
     assertRefused("--hiden-size: unknown setting (did you mean --hidden-size?)", "search", "--space", space.toString(),
-        "--trials", "1", "--master", "local[2]", "--data", twolayer.TestData.cifarFolder(), "--out",
-        tmp.resolve("s").toString(), "--train-size", "500", "--val-size", "100", "--test-size", "100");
+        "--trials", "1", "--master", "local[2]", "--data",
+        twolayer.TestData.learnableCifar(tmp.resolve("data"), 50, 20, 1).toString(), "--out",
+        tmp.resolve("s").toString(), "--train-size", "200", "--val-size", "50", "--test-size", "20");
   }
 
   @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import twolayer.TestData;
 
-/** ./submit.sh search on a CIFAR-10 subset: the table, the best model, and resuming after an interruption. */
+/** ./submit.sh search on generated CIFAR-format data: the table, the best model, and resuming after an interruption. */
 class SearchCommandTest {
   @TempDir Path tmp;
 
@@ -70,12 +70,16 @@ class SearchCommandTest {
     assertTrue(rows.stream().skip(1).allMatch(r -> Double.parseDouble(r.split(",")[valCol]) > 0), rows.toString());
   }
 
-  /** A search on a CIFAR-10 subset (1000 train, 200 val and test, batch 100) over hidden {10, 20} and {@code range}. */
+  /** A search on generated data (350 train, 100 val and test, batch 50) over hidden {10, 20} and {@code range}. */
   String[] search(String range, Path out, String... more) throws Exception {
+    Path data = tmp.resolve("data");
+    if (!Files.exists(data)) {
+      TestData.learnableCifar(data, 90, 100, 4);
+    }
     Path space = Files.writeString(tmp.resolve("space-" + out.getFileName() + ".properties"), "hidden-size=10,20\n" + range + "\n");
     List<String> args = new java.util.ArrayList<>(List.of("search", "--space", space.toString(), "--master", "local[2]",
-        "--data", TestData.cifarFolder(), "--out", out.toString(), "--train-size", "1000", "--val-size", "200",
-        "--test-size", "200", "--batch-size", "100"));
+        "--data", data.toString(), "--out", out.toString(), "--train-size", "350", "--val-size", "100",
+        "--test-size", "100", "--batch-size", "50"));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }

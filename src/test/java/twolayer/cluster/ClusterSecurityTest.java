@@ -32,7 +32,7 @@ class ClusterSecurityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    data = TestData.cifarFolder();
+    data = TestData.learnableCifar(tmp.resolve("data"), 120, 100, 7).toString();
     assertEquals(0, cluster("start"));
   }
 

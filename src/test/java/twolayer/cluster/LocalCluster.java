@@ -25,13 +25,14 @@ final class LocalCluster {
 
   /**
    * The command line of a driver JVM running {@code twolayer.cli.Main} with this JVM's class path and
-   * --add-opens flags; executors load the project's classes from target/classes (same machine).
+   * --add-opens and --add-modules flags; executors load the project's classes from target/classes (same machine).
    */
   static List<String> driver(List<String> sparkProps, List<String> mainArgs) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path")));
     cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-modules")
+            || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
             || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
         .toList());
     cmd.add("-Dspark.executor.extraClassPath=" + PROJECT.resolve("target/classes"));

@@ -27,7 +27,7 @@ import twolayer.TestData;
 import twolayer.cli.Main;
 import twolayer.io.ModelFile;
 
-/** Tier 3: the Spark ML Estimator in local Spark, on a CIFAR-10 subset. */
+/** Tier 3: the Spark ML Estimator in local Spark, on generated CIFAR-format data (2200 train, 500 test records). */
 class TwoLayerNetClassifierTest {
   static SparkSession spark;
   static String data;
@@ -41,7 +41,7 @@ class TwoLayerNetClassifierTest {
 
   @BeforeAll
   static void start() {
-    data = TestData.cifarFolder();
+    data = TestData.learnableCifar(tmp.resolve("data"), 440, 500, 5).toString();
     // ./submit.sh train's run, before this class's own Spark session (one SparkContext per JVM)
     List<String> args = new java.util.ArrayList<>(List.of(CLI_RUN));
     args.addAll(List.of("--data", data, "--out", tmp.resolve("cli").toString()));

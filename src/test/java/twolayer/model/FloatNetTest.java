@@ -2,9 +2,14 @@ package twolayer.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static twolayer.FloatBounds.U_DOUBLE;
+import static twolayer.FloatBounds.U_FLOAT;
+import static twolayer.FloatBounds.assertWithin;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import twolayer.FloatBounds;
+import twolayer.NetBounds;
 
 /** The float32 kernel agrees with the double reference at CIFAR-like scales. */
 class FloatNetTest {
@@ -29,13 +34,24 @@ class FloatNetTest {
     float[] gf = new float[s.size()];
     double ld = TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, m, gd, new Workspace());
     double lf = FloatNet.lossAndGradient(s, wf, xf, 0, y, 0, m, gf, new Workspace());
-    assertEquals(ld, lf, 1e-5 * ld);
-    double max = 0, diff = 0;
-    for (int i = 0; i < gd.length; i++) {
-      max = Math.max(max, Math.abs(gd[i]));
-      diff = Math.max(diff, Math.abs(gd[i] - gf[i]));
+    // each kernel is within its rounding-error bound of the exact loss and gradient (NetBounds: γ_{D+1}
+    // through the forward pass, γ_m over the examples' terms), so the two are within the sum of both
+    NetBounds single = NetBounds.of(s, w, xf, 0, y, 0, m, U_FLOAT), dbl = NetBounds.of(s, w, xf, 0, y, 0, m, U_DOUBLE);
+    assertEquals(ld, lf, single.loss + dbl.loss);
+    double[] bound = single.gradientPlus(dbl);
+    assertWithin(gd, widen(gf), bound, "float vs double gradient");
+    // and a wrong gradient is outside it: the float sum without its last example
+    float[] short1 = new float[s.size()];
+    FloatNet.lossAndGradient(s, wf, xf, 0, y, 0, m - 1, short1, new Workspace());
+    assertTrue(FloatBounds.worstExcess(gd, widen(short1), bound) > 0, "an example left out exceeds the bound");
+  }
+
+  static double[] widen(float[] f) {
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
     }
-    assertTrue(diff < 1e-4 * max, "float vs double gradient: " + diff + " of " + max);
+    return d;
   }
 
   @Test

@@ -3,10 +3,15 @@ package twolayer.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static twolayer.FloatBounds.U_DOUBLE;
+import static twolayer.FloatBounds.U_FLOAT;
+import static twolayer.FloatBounds.gammaDouble;
 
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import twolayer.FloatBounds;
+import twolayer.NetBounds;
 
 /** Tier 1: the pure math, no Spark. */
 class TwoLayerNetTest {
@@ -15,6 +20,9 @@ class TwoLayerNetTest {
   void gradientMatchesCentredDifferencesForEveryParameter() {
     Map<String, Double> errors = GradCheck.run(new Shape(4, 10, 3), 5, 0.3, 7);
     assertEquals(4, errors.size());
+    // 1e-7 is the gradcheck command's threshold (CS231n's), not a rounding bound: with h = 1e-5 the centred
+    // difference's truncation error is about h²·|L'|/6 and its rounding error about (bound of L's
+    // rounding)/h, some 1e-16/1e-5 = 1e-11 in double whatever the summation order, far below it
     errors.forEach((name, err) -> assertTrue(err < 1e-7, name + " relative error " + err));
   }
 
@@ -56,12 +64,18 @@ class TwoLayerNetTest {
     double[] x = {1, 0, -1, 2};
     int[] y = {0, 1};
     double sum = TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, 2, new double[s.size()], new Workspace());
-    assertEquals(Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(-2)), sum, 1e-15);
-    assertEquals(0.31326168751822286 + 0.12692801104297263, sum, 1e-15);
+    // the kernel within its rounding bound (NetBounds: exact products here, the softmax's exp, sums and log);
+    // the expected value with its own roundings (exp, 1 + e, log, the sum: γ_4 of each term), the printed
+    // constants within half an ulp each
+    double expected = Math.log(1 + Math.exp(-1)) + Math.log(1 + Math.exp(-2));
+    double kernel = NetBounds.of(s, w, x, y, 0, 2, U_DOUBLE).loss;
+    assertEquals(expected, sum, kernel + gammaDouble(4) * expected);
+    assertEquals(0.31326168751822286 + 0.12692801104297263, sum, kernel + gammaDouble(2) * expected);
     // λ(ΣW1² + ΣW2²) = 0.1·(2 + 2), biases excluded even when non-zero
     w[s.b1()] = 5;
     w[s.b2()] = 5;
-    assertEquals(0.4, TwoLayerNet.addRegularization(s, w, 0.1, null), 1e-15);
+    // Σw² = 4 exactly, one rounding of 0.1·4 and the literal 0.4's own
+    assertEquals(0.4, TwoLayerNet.addRegularization(s, w, 0.1, null), gammaDouble(2) * 0.4);
   }
 
   @Test
@@ -80,8 +94,10 @@ class TwoLayerNetTest {
   void softmaxIsStableForHugeScores() {
     double[] z = {1000, 0, -1000};
     double loss = TwoLayerNet.softmaxInPlace(z, 0, 3, 2);
-    assertEquals(2000, loss, 1e-9);
-    assertArrayEquals(new double[] {1, 0, 0}, z, 1e-300);
+    // −ln p = ln Σexp(z − max) − (z_y − max): exp, a sum of C terms and log, γ_{C+4} of 1 + |z_y − max|
+    assertEquals(2000, loss, gammaDouble(3 + 4) * (1 + 2000));
+    // exp(−1000) and exp(−2000) underflow to 0 in double: the probabilities are exactly 1, 0, 0
+    assertArrayEquals(new double[] {1, 0, 0}, z, 0.0);
   }
 
   @Test
@@ -91,20 +107,23 @@ class TwoLayerNetTest {
     for (boolean ta : new boolean[] {false, true}) {
       for (boolean tb : new boolean[] {false, true}) {
         double[] a = random(rnd, m * k + 2), b = random(rnd, k * n + 1), c = random(rnd, m * n + 3);
-        double[] expected = c.clone();
+        double[] expected = c.clone(), bound = new double[c.length];
         for (int i = 0; i < m; i++) {
           for (int j = 0; j < n; j++) {
-            double sum = 0;
+            double sum = 0, abs = 0;
             for (int p = 0; p < k; p++) {
               double av = ta ? a[2 + p * m + i] : a[2 + i * k + p];
               double bv = tb ? b[1 + j * k + p] : b[1 + p * n + j];
               sum += av * bv;
+              abs += Math.abs(av * bv);
             }
             expected[3 + i * n + j] = 2 * sum + 0.5 * c[3 + i * n + j];
+            // alpha·Σ + beta·c: k products summed, scaled, added (γ_{k+2}), on either side
+            bound[3 + i * n + j] = 2 * gammaDouble(k + 2) * (2 * abs + 0.5 * Math.abs(c[3 + i * n + j]));
           }
         }
         Gemm.gemm(ta, tb, m, n, k, 2, a, 2, b, 1, 0.5, c, 3);
-        assertArrayEquals(expected, c, 1e-12, "transA=" + ta + " transB=" + tb);
+        FloatBounds.assertWithin(expected, c, bound, "transA=" + ta + " transB=" + tb);
       }
     }
   }
@@ -132,7 +151,10 @@ class TwoLayerNetTest {
     for (int i = 5; i < w.length - 2; i++) {
       expected += (double) w[i] * w[i];
     }
-    assertEquals(expected, Gemm.sumOfSquares(w, 5, w.length - 2), 6e-8 * expected);
+    // positive terms, so Σ|aᵢbᵢ| is the sum itself: a double sum (γ^double_n, here and in sdsdot) rounded
+    // to float (u); a float sum would be off by up to γ^float_n, some 5000 times more
+    int n = w.length - 7;
+    assertEquals(expected, Gemm.sumOfSquares(w, 5, w.length - 2), (U_FLOAT + 2 * gammaDouble(n)) * expected);
     assertEquals(0, Gemm.sumOfSquares(w, 9, 9));
   }
 
@@ -151,7 +173,9 @@ class TwoLayerNetTest {
         assertEquals(0, w[i]);
       }
     }
-    assertEquals(1e-4, Math.sqrt(sq / count), 2e-6);
+    // a statistical bound, not a rounding one: the sample standard deviation of n Gaussians has a relative
+    // standard error of 1/√(2n) (0.0057 for these 15,500); 2e-6 is 3.5 of them (the draws are fixed by the seed)
+    assertEquals(1e-4, Math.sqrt(sq / count), 3.5 * 1e-4 / Math.sqrt(2.0 * count));
   }
 
   static double[] random(Random rnd, int n) {

@@ -2,12 +2,17 @@ package twolayer.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static twolayer.FloatBounds.U_DOUBLE;
+import static twolayer.FloatBounds.U_FLOAT;
+import static twolayer.FloatBounds.gammaDouble;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import twolayer.NetBounds;
 import twolayer.data.Block;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
+import twolayer.model.Weights;
 import twolayer.model.Workspace;
 
 /** Tier 2: bench's iteration without Spark computes the batch loss of the trainer's weights and learns. */
@@ -26,17 +31,27 @@ class LocalIterationTest {
       blocks[k] = Block.of(k, x, r.ints(50, 0, S.c()).toArray());
     }
     int[][] rows = {{1, 4, 9, 30}, {0, 2, 3, 7, 49}}; // 9 rows: the W1 gradient comes as factors
-    double[] w0 = TwoLayerNet.initialWeights(S, 0.01, 1);
-    double expected = 0;
+    // the trainer's weights are these rounded to float: the double reference takes the same values
+    float[] wf = Weights.of(S, TwoLayerNet.initialWeights(S, 0.01, 1), true).floats();
+    double[] w0 = new double[wf.length];
+    for (int i = 0; i < wf.length; i++) {
+      w0[i] = wf[i];
+    }
+    double expected = 0, bound = 0;
     for (int k = 0; k < 2; k++) {
       Workspace ws = Workspace.get();
       double[] x = ws.gather(blocks[k].x, blocks[k].y, S.d(), rows[k]);
-      expected += TwoLayerNet.lossAndGradient(S, w0, x, 0, ws.labels(), 0, rows[k].length, new double[S.size()], ws);
+      int[] y = java.util.Arrays.copyOf(ws.labels(), rows[k].length);
+      // each kernel within its rounding bound of the exact loss of these rows (NetBounds)
+      bound += NetBounds.of(S, w0, x, y, 0, rows[k].length, U_FLOAT).loss
+          + NetBounds.of(S, w0, x, y, 0, rows[k].length, U_DOUBLE).loss;
+      expected += TwoLayerNet.lossAndGradient(S, w0, x, 0, y, 0, rows[k].length, new double[S.size()], ws);
     }
     expected /= 9;
+    bound = bound / 9 + gammaDouble(2) * expected; // and the two partitions' sum and the division
     try (LocalIteration it = new LocalIteration(S, blocks, 0.01, 1, 0.0)) {
       double first = it.run(rows, 0.05);
-      assertEquals(expected, first, 1e-5 * expected, "float batch loss against the double one");
+      assertEquals(expected, first, bound, "float batch loss against the double one");
       double last = first;
       for (int i = 0; i < 30; i++) {
         last = it.run(rows, 0.05);
