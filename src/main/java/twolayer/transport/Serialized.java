@@ -11,7 +11,6 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class Serialized extends Transport {
   static final Serialized INSTANCE = new Serialized();
-  static final boolean INLINE = Boolean.getBoolean("twolayer.inline"); // experiment
 
   private Serialized() {}
 
@@ -39,7 +38,7 @@ final class Serialized extends Transport {
 
   @Override
   public <T> Shared<T> perJob(JavaSparkContext sc, T value) {
-    return INLINE ? new Inline<>(value) : new Broadcasted<>(sc.broadcast(value));
+    return new Broadcasted<>(sc.broadcast(value));
   }
 
   @Override
@@ -86,22 +85,5 @@ final class Serialized extends Transport {
     public void release() {
       broadcast.destroy(); // on the executors without waiting
     }
-  }
-
-  /** The value itself, inside the closure of the job that reads it. */
-  private static final class Inline<T> implements Shared<T> {
-    private final T value;
-
-    Inline(T value) {
-      this.value = value;
-    }
-
-    @Override
-    public T get() {
-      return value;
-    }
-
-    @Override
-    public void release() {}
   }
 }
