@@ -31,8 +31,9 @@ done
 
 # One BLAS thread per Spark task: tasks already use every core.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
-# A local master's executors are threads of the driver's JVM: what suits them goes on the driver
-# (LOCAL_JVM). With a cluster master the blocks and the tasks live on the executors instead.
+# The driver's JVM options (DRIVER_JVM) and the executors' (EXECUTOR_JVM). A local master's executors are
+# threads of the driver's JVM: what suits them goes on the driver. With any other master the blocks and
+# the tasks live on the executors instead. With a local master:
 # - Loopback only: a local master talks to itself.
 # - The cached blocks (about 600 MB) are fresh driver heap, whose first touch is slow on some VMs: huge
 #   pages where this kernel leaves them to the program ("madvise"; measured here, loading went from
@@ -56,22 +57,34 @@ mebibytes() { # a JVM memory size (bytes, or with a k, m, g or t suffix) in MiB
 }
 JIT=""
 if [ "${C1:-1}" != 0 ]; then JIT="-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.1"; fi
-LOCAL_JVM=""
+# Where the tasks run in other JVMs (any other master), each JVM's heap is committed and touched when it
+# starts (-Xms, -XX:+AlwaysPreTouch): every iteration allocates megabytes of weights, broadcast pieces
+# and partial sums, and on this VM a first touch of fresh heap is slow; G1 grows the heap into fresh
+# memory for minutes. Measured on scripts/cluster.sh's cluster, defaults, 300 iterations: 29-34 ms per
+# iteration against 38-40 ms. Executors get half of EXECUTOR_MEMORY, the driver (no cached data) 1 GB.
+EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-2g}"
+if ! [[ "$EXECUTOR_MEMORY" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
+  echo "error: EXECUTOR_MEMORY: '$EXECUTOR_MEMORY' is not a JVM memory size (a number with an optional k, m, g or t, e.g. 2g)" >&2
+  exit 2
+fi
+DRIVER_JVM="-Xms1g -XX:+AlwaysPreTouch"
+EXECUTOR_JVM="-Xms$(($(mebibytes "$EXECUTOR_MEMORY") / 2))m -XX:+AlwaysPreTouch"
 case "$master" in local*)
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then LOCAL_JVM="-XX:+UseTransparentHugePages"; fi
-  LOCAL_JVM="$LOCAL_JVM -Xms$(($(mebibytes "$DRIVER_MEMORY") / 2))m" ;;
+  DRIVER_JVM=""
+  if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then DRIVER_JVM="-XX:+UseTransparentHugePages"; fi
+  DRIVER_JVM="$DRIVER_JVM -Xms$(($(mebibytes "$DRIVER_MEMORY") / 2))m" ;;
 esac
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
-  --executor-memory "${EXECUTOR_MEMORY:-2g}"
+  --executor-memory "$EXECUTOR_MEMORY"
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
   --conf spark.plugins=twolayer.metrics.TrainingMetrics # training's gauges in Spark's metrics sinks
-  --conf "spark.executor.extraJavaOptions=$LOG_CONF $JIT")
+  --conf "spark.executor.extraJavaOptions=$LOG_CONF $JIT $EXECUTOR_JVM ${EXECUTOR_JAVA_OPTS:-}")
 
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   exec "$SPARK_HOME/bin/spark-submit" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \
-    --driver-java-options "$LOG_CONF $JIT $LOCAL_JVM" "$JAR" "$@"
+    --driver-java-options "$LOG_CONF $JIT $DRIVER_JVM" "$JAR" "$@"
 fi
 
 # missing, or older than the jars (or than the other files named)
@@ -114,5 +127,5 @@ fi
 # Spark would fetch the jar from itself and copy it for them (0.17 s here); any other master's
 # executors get it through --jars.
 case "$master" in local*) APP_JARS=() ;; *) APP_JARS=(--jars "$JAR") ;; esac
-exec java $OPENS $JIT $LOCAL_JVM "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*:$JAR" \
+exec java $OPENS $JIT $DRIVER_JVM "${CDS_OPTS[@]}" ${JAVA_OPTS:-} -Xmx"$DRIVER_MEMORY" "$LOG_CONF" -cp "$JARS/*:$JAR" \
   org.apache.spark.deploy.SparkSubmit "${SPARK_ARGS[@]}" "${APP_JARS[@]}" spark-internal "$@"
