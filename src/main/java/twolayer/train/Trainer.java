@@ -74,7 +74,7 @@ public final class Trainer {
    * ({@code val} may be null: no validation, and no early stopping).
    */
   public Result train(BlockSet train, BlockSet val, int numClasses) {
-    Run run = new Run(cfg, new Shape(train.d(), cfg.hiddenSize(), numClasses), log, resumeFrom, train);
+    Run run = new Run(cfg, new Shape(train.d(), cfg.model().hiddenSize(), numClasses), log, resumeFrom, train);
     loop(sc, List.of(run), train, val, run.first, this, new int[0]);
     if (run.diverged != null) {
       throw run.diverged;
@@ -101,7 +101,7 @@ public final class Trainer {
     PrintStream silent = new PrintStream(java.io.OutputStream.nullOutputStream());
     List<Run> runs = new ArrayList<>();
     for (TrainConfig c : cfgs) {
-      runs.add(new Run(c, new Shape(train.d(), c.hiddenSize(), numClasses), silent, null, train));
+      runs.add(new Run(c, new Shape(train.d(), c.model().hiddenSize(), numClasses), silent, null, train));
     }
     loop(sc, runs, train, val, 0, null, rungs);
     List<Outcome> out = new ArrayList<>();
@@ -119,7 +119,7 @@ public final class Trainer {
   private static void loop(JavaSparkContext sc, List<Run> runs, BlockSet train, BlockSet val, int first,
       Trainer single, int[] rungs) {
     TrainConfig c0 = runs.get(0).cfg;
-    BatchSampler sampler = new BatchSampler(train.counts(), c0.batchSize(), c0.seed());
+    BatchSampler sampler = new BatchSampler(train.counts(), c0.loop().batchSize(), c0.loop().seed());
     int perEpoch = c0.iterationsPerEpoch();
     Transport transport = Transport.of(sc);
     for (int it = first; ; it++) {
@@ -140,7 +140,7 @@ public final class Trainer {
       Shared<PackedStep> step = transport.perJob(sc, ps);
       long t1 = System.nanoTime();
       PackedSum sum = transport.aggregate(train.rdd(), new PackedSum(), new AddBlock(step), PackedSum::merge,
-          c0.aggDepth(), timeline(active));
+          c0.loop().aggDepth(), timeline(active));
       long t2 = System.nanoTime();
       step.release(); // a broadcast's destroy is part of its cost
       long t3 = System.nanoTime();
@@ -235,17 +235,17 @@ public final class Trainer {
       this.s = s;
       this.log = log;
       w = resumeFrom != null ? resumeFrom.model().weights().clone()
-          : cfg.init().equals("he") ? TwoLayerNet.heWeights(s, cfg.seed())
-          : TwoLayerNet.initialWeights(s, cfg.initStd(), cfg.seed());
-      updater = Updater.of(cfg.updateRule(), s.size(), cfg.momentum(), cfg.beta1(), cfg.beta2(), cfg.epsilon());
+          : cfg.model().init().equals("he") ? TwoLayerNet.heWeights(s, cfg.loop().seed())
+          : TwoLayerNet.initialWeights(s, cfg.model().initStd(), cfg.loop().seed());
+      updater = Updater.of(cfg.optim().updateRule(), s.size(), cfg.optim().momentum(), cfg.optim().beta1(), cfg.optim().beta2(), cfg.optim().epsilon());
       if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
         updater.restore(resumeFrom.optimizer());
       }
-      driver = new DriverUpdate(s, updater, cfg.reg(), w, cfg.single());
-      trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
+      driver = new DriverUpdate(s, updater, cfg.optim().reg(), w, cfg.model().single());
+      trainSample = Evaluation.sampleLimits(train, cfg.loop().trainEvalSize());
       total = cfg.totalIterations();
       history = resumeFrom != null ? new ArrayList<>(resumeFrom.history()) : new ArrayList<>();
-      lr = resumeFrom != null ? resumeFrom.learningRate() : cfg.learningRate();
+      lr = resumeFrom != null ? resumeFrom.learningRate() : cfg.optim().learningRate();
       first = resumeFrom != null ? resumeFrom.iteration() : 0;
       if (resumeFrom != null) {
         log.printf("resuming from %s: %d of %d iterations done, learning rate %.3e%n", resumeFrom.location(),
@@ -255,16 +255,16 @@ public final class Trainer {
 
     /** The weights to broadcast for iteration {@code it} (after its learning rate is set). */
     Weights weights(int it) {
-      if (cfg.schedule().equals("cosine")) {
-        lr = cfg.learningRate() * 0.5 * (1 + Math.cos(Math.PI * it / total));
+      if (cfg.optim().schedule().equals("cosine")) {
+        lr = cfg.optim().learningRate() * 0.5 * (1 + Math.cos(Math.PI * it / total));
       }
       return driver.weights();
     }
 
     void update(int it, int epoch, GradientSum sum) {
       long t2 = System.nanoTime();
-      if (sum.count() != cfg.batchSize()) {
-        throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.batchSize());
+      if (sum.count() != cfg.loop().batchSize()) {
+        throw new IllegalStateException("batch of " + sum.count() + " examples, expected " + cfg.loop().batchSize());
       }
       loss = sum.loss() / sum.count() + driver.apply(sum, lr);
       if (!Double.isFinite(loss)) {
@@ -285,23 +285,23 @@ public final class Trainer {
       int perEpoch = cfg.iterationsPerEpoch(), epoch = it / perEpoch;
       Map<String, Object> h = history.get(history.size() - 1);
       if (single != null) {
-        Progress.iteration(it + 1, total, epoch + 1, loss, lr, cfg.batchSize());
+        Progress.iteration(it + 1, total, epoch + 1, loss, lr, cfg.loop().batchSize());
       }
-      if ((it + 1) % cfg.logEvery() == 0 || it == first || it + 1 == total) {
+      if ((it + 1) % cfg.run().logEvery() == 0 || it == first || it + 1 == total) {
         long now = System.nanoTime();
-        int done = it == first ? 1 : ((it + 1) % cfg.logEvery() == 0 ? cfg.logEvery() : (it + 1) % cfg.logEvery());
+        int done = it == first ? 1 : ((it + 1) % cfg.run().logEvery() == 0 ? cfg.run().logEvery() : (it + 1) % cfg.run().logEvery());
         double perIteration = (now - loopStart) / 1e9 / (it + 1 - first); // evaluations included
         log.printf("iteration %d/%d  epoch %d  loss %.6f  lr %.3e  %.0f examples/s  ETA %s%n", it + 1, total,
-            epoch + 1, loss, lr, (double) done * cfg.batchSize() / ((now - windowStart) / 1e9),
+            epoch + 1, loss, lr, (double) done * cfg.loop().batchSize() / ((now - windowStart) / 1e9),
             eta(perIteration * (total - it - 1)));
         windowStart = now;
       }
       if (t == perEpoch - 1 || it + 1 == total) {
         long e0 = System.nanoTime();
-        if (val != null || cfg.trainEvalSize() > 0) { // neither (the Spark ML Estimator): no job per epoch
+        if (val != null || cfg.loop().trainEvalSize() > 0) { // neither (the Spark ML Estimator): no job per epoch
           Weights now = driver.weights();
-          EvalSum trainEval = Evaluation.of(train, now, cfg.aggDepth(), trainSample);
-          EvalSum valEval = val != null ? Evaluation.of(val, now, cfg.aggDepth()) : new EvalSum();
+          EvalSum trainEval = Evaluation.of(train, now, cfg.loop().aggDepth(), trainSample);
+          EvalSum valEval = val != null ? Evaluation.of(val, now, cfg.loop().aggDepth()) : new EvalSum();
           trainAcc = trainEval.accuracy();
           valAcc = valEval.accuracy();
           h.put("train_accuracy", trainAcc);
@@ -312,14 +312,14 @@ public final class Trainer {
             Progress.epochEnd(trainAcc, valAcc);
           }
         }
-        if (t == perEpoch - 1 && cfg.schedule().equals("step")) {
-          lr *= cfg.lrDecay();
+        if (t == perEpoch - 1 && cfg.optim().schedule().equals("step")) {
+          lr *= cfg.optim().lrDecay();
         }
         if (valAcc > bestVal) {
           bestVal = valAcc;
           bestIteration = it + 1;
           sinceBest = 0;
-          best = cfg.earlyStopping() > 0 ? driver.copyTo(w).clone() : null;
+          best = cfg.loop().earlyStopping() > 0 ? driver.copyTo(w).clone() : null;
         } else {
           sinceBest++;
         }
@@ -327,7 +327,7 @@ public final class Trainer {
         evalSeconds += (e1 - e0) / 1e9;
         windowStart += e1 - e0;
       }
-      boolean due = t == perEpoch - 1 || (cfg.checkpointEvery() > 0 && (it + 1) % cfg.checkpointEvery() == 0);
+      boolean due = t == perEpoch - 1 || (cfg.run().checkpointEvery() > 0 && (it + 1) % cfg.run().checkpointEvery() == 0);
       if (single != null && single.checkpoints != null && due) {
         long c0 = System.nanoTime();
         if (!allFinite(driver.copyTo(w))) {
@@ -338,7 +338,7 @@ public final class Trainer {
         windowStart += System.nanoTime() - c0;
         evalSeconds += (System.nanoTime() - c0) / 1e9;
       }
-      if (cfg.earlyStopping() > 0 && sinceBest >= cfg.earlyStopping()) {
+      if (cfg.loop().earlyStopping() > 0 && sinceBest >= cfg.loop().earlyStopping()) {
         log.printf("early stopping at iteration %d: no better validation accuracy for %d epochs; keeping the"
             + " model of iteration %d (val accuracy %.4f)%n", it + 1, sinceBest, bestIteration, bestVal);
         total = it + 1;
@@ -352,7 +352,7 @@ public final class Trainer {
       if (best != null && bestVal > valAcc) {
         System.arraycopy(best, 0, w, 0, w.length); // early stopping keeps the best model seen
         valAcc = bestVal;
-        trainAcc = Evaluation.of(train, Weights.of(s, w, cfg.single()), cfg.aggDepth(), trainSample).accuracy();
+        trainAcc = Evaluation.of(train, Weights.of(s, w, cfg.model().single()), cfg.loop().aggDepth(), trainSample).accuracy();
       }
       double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - evalSeconds;
       int ran = Math.max(1, total - first);
@@ -365,7 +365,7 @@ public final class Trainer {
       perIteration.put("driver_update", split[3] / 1e6 / ran);
       timeline.millisPer(ran).forEach((k, v) -> perIteration.put("job_" + k, v));
       return new Result(s, w, history, loss, trainAcc, valAcc, loopSeconds, evalSeconds,
-          (long) ran * cfg.batchSize(), perIteration);
+          (long) ran * cfg.loop().batchSize(), perIteration);
     }
   }
 
