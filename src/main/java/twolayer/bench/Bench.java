@@ -174,9 +174,10 @@ public final class Bench {
   record Data(BlockSet train, BlockSet val, int trainSize) {}
 
   Data load() {
-    int trainSize = quick ? 10_000 : base.trainSize();
-    CifarSplits data = CifarSplits.open(sc, base.data(), base.cacheDir(), base.dataMd5(), base.partitions());
-    var trainSplits = data.trainSplits(trainSize, base.valSize());
+    int trainSize = quick ? 10_000 : base.data().trainSize();
+    CifarSplits data = CifarSplits.open(sc, base.data().places(), base.data().cacheDir(), base.data().md5(),
+        base.data().partitions());
+    var trainSplits = data.trainSplits(trainSize, base.data().valSize());
     double[] mean = data.stats(trainSplits, false)[0];
     return new Data(data.blocks("train", trainSplits, mean, null),
         data.blocks("val", data.valSplits(trainSize, 200), mean, null), trainSize);

@@ -107,15 +107,15 @@ public final class Main {
       throw new UserError("--iterations and --epochs conflict: give one (epochs, when above 0, wins)");
     }
     if (settings.flag("resume") && settings.flag("overwrite")) {
-      throw new UserError("--resume and --overwrite conflict: resume continues the run in " + cfg.out()
+      throw new UserError("--resume and --overwrite conflict: resume continues the run in " + cfg.run().out()
           + ", overwrite starts it afresh");
     }
-    Path outDir = outputFolder(cfg.out());
+    Path outDir = outputFolder(cfg.run().out());
     if (!settings.flag("resume") && !settings.flag("overwrite") && Files.exists(outDir.resolve("metrics.json"))) {
       throw new UserError("out: " + outDir + " already holds a run (metrics.json); pass --overwrite to replace it,"
           + " --resume to continue it, or choose another --out");
     }
-    try (JavaSparkContext sc = spark("twolayer-spark train", cfg.master())) {
+    try (JavaSparkContext sc = spark("twolayer-spark train", cfg.run().master())) {
       out.print(settings.summary(settings.flag("verbose")));
       Loaded d = Loaded.of(sc, cfg);
       CifarSplits data = d.data();
@@ -126,15 +126,16 @@ public final class Main {
           data.dataset().folder, train.n(), val.n(), test.n(), train.d(), data.dataset().numClasses(),
           train.counts().length, loadSeconds);
 
-      Checkpoints checkpoints = new Checkpoints(cfg.checkpoints(), cfg.checkpointKeep(), sc.hadoopConfiguration());
+      Checkpoints checkpoints = new Checkpoints(cfg.run().checkpoints(), cfg.run().checkpointKeep(),
+          sc.hadoopConfiguration());
       Checkpoints.State resume = null;
       if (settings.flag("resume")) {
         resume = checkpoints.latest(out);
         if (resume == null) {
-          out.println("--resume: no checkpoint in " + cfg.checkpoints() + "; starting from the beginning");
+          out.println("--resume: no checkpoint in " + cfg.run().checkpoints() + "; starting from the beginning");
         } else {
           Checkpoints.checkCompatible(resume, settings.all(),
-              new Shape(train.d(), cfg.hiddenSize(), data.dataset().numClasses()));
+              new Shape(train.d(), cfg.model().hiddenSize(), data.dataset().numClasses()));
         }
       }
       Trainer.Result r = new Trainer(sc, cfg, out)
@@ -153,13 +154,14 @@ public final class Main {
       double seconds) {
     static Loaded of(JavaSparkContext sc, TrainConfig cfg) {
       long t0 = System.nanoTime();
-      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
-      List<RecordSplit> trainSplits = data.trainSplits(cfg.trainSize(), cfg.valSize());
-      double[][] stats = data.stats(trainSplits, cfg.standardize());
+      CifarSplits data = CifarSplits.open(sc, cfg.data().places(), cfg.data().cacheDir(), cfg.data().md5(),
+          cfg.data().partitions());
+      List<RecordSplit> trainSplits = data.trainSplits(cfg.data().trainSize(), cfg.data().valSize());
+      double[][] stats = data.stats(trainSplits, cfg.data().standardize());
       double[] mean = stats[0], std = stats[1];
       BlockSet train = data.blocks("train", trainSplits, mean, std);
-      BlockSet val = data.blocks("val", data.valSplits(cfg.trainSize(), cfg.valSize()), mean, std);
-      BlockSet test = data.blocks("test", data.testSplits(cfg.testSize()), mean, std);
+      BlockSet val = data.blocks("val", data.valSplits(cfg.data().trainSize(), cfg.data().valSize()), mean, std);
+      BlockSet test = data.blocks("test", data.testSplits(cfg.data().testSize()), mean, std);
       return new Loaded(data, mean, std, train, val, test, (System.nanoTime() - t0) / 1e9);
     }
   }
@@ -171,7 +173,8 @@ public final class Main {
   static EvalSum writeRun(Path outDir, JavaSparkContext sc, Map<String, String> settings, TrainConfig cfg,
       Trainer.Result r, BlockSet test, CifarSplits data, double[] mean, double[] std, double loadSeconds) {
     sc.setJobDescription("evaluate: test set");
-    EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.single()), cfg.aggDepth());
+    EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.model().single()),
+        cfg.loop().aggDepth());
     new ModelFile(r.shape(), r.weights(), mean, std).save(outDir.resolve("model.npz"));
 
     Map<String, Object> config = new LinkedHashMap<>(settings);
@@ -217,12 +220,13 @@ public final class Main {
     double reg = settings.explicit("reg") ? settings.atLeastZero("reg") : 0;
     ModelFile model = ModelFile.load(Path.of(settings.text("model")));
     TrainConfig cfg = settings.trainConfig();
-    try (JavaSparkContext sc = spark("twolayer-spark evaluate", cfg.master())) {
-      CifarSplits data = CifarSplits.open(sc, cfg.data(), cfg.cacheDir(), cfg.dataMd5(), cfg.partitions());
+    try (JavaSparkContext sc = spark("twolayer-spark evaluate", cfg.run().master())) {
+      CifarSplits data = CifarSplits.open(sc, cfg.data().places(), cfg.data().cacheDir(), cfg.data().md5(),
+          cfg.data().partitions());
       List<RecordSplit> splits = switch (split) {
-        case "train" -> data.trainSplits(cfg.trainSize(), cfg.valSize());
-        case "val" -> data.valSplits(cfg.trainSize(), cfg.valSize());
-        default -> data.testSplits(cfg.testSize());
+        case "train" -> data.trainSplits(cfg.data().trainSize(), cfg.data().valSize());
+        case "val" -> data.valSplits(cfg.data().trainSize(), cfg.data().valSize());
+        default -> data.testSplits(cfg.data().testSize());
       };
       BlockSet set = data.blocks(split, splits, model.mean(), model.std());
       if (model.shape().c() != data.dataset().numClasses()) {
@@ -230,7 +234,8 @@ public final class Main {
             + " classes, the data " + data.dataset().numClasses());
       }
       sc.setJobDescription("evaluate: " + split + " set");
-      EvalSum e = Evaluation.of(set, Weights.of(model.shape(), model.weights(), cfg.single()), cfg.aggDepth());
+      EvalSum e = Evaluation.of(set, Weights.of(model.shape(), model.weights(), cfg.model().single()),
+          cfg.loop().aggDepth());
       double loss = e.meanLoss() + twolayer.model.TwoLayerNet.addRegularization(model.shape(), model.weights(), reg, null);
       Map<String, Object> res = new LinkedHashMap<>();
       res.put("model", settings.text("model"));
@@ -256,18 +261,20 @@ public final class Main {
 
   static void compareMlp(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
-    Path outDir = outputFolder(cfg.out());
+    Path outDir = outputFolder(cfg.run().out());
     int mlpIterations = settings.has("mlp-iterations") ? settings.intAtLeast("mlp-iterations", 1) : 100;
-    try (JavaSparkContext sc = spark("twolayer-spark compare-mlp", cfg.master())) {
+    try (JavaSparkContext sc = spark("twolayer-spark compare-mlp", cfg.run().master())) {
       org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
           .getOrCreate();
-      twolayer.ml.TwoLayerNetClassifier ours = new twolayer.ml.TwoLayerNetClassifier().setHiddenSize(cfg.hiddenSize())
-          .setStepSize(cfg.learningRate()).setRegParam(cfg.reg()).setBatchSize(cfg.batchSize())
-          .setMaxIter(cfg.totalIterations()).setLrDecay(cfg.lrDecay()).setInitStd(cfg.initStd())
-          .setSeed(cfg.seed()).setSolver(cfg.updateRule()).setMomentum(cfg.momentum()).setInit(cfg.init())
-          .setStandardize(cfg.standardize()).setPrecision(cfg.precision());
-      Map<String, Object> res = twolayer.ml.MlpComparison.run(spark, String.join(",", cfg.data()), cfg.trainSize(),
-          cfg.testSize(), cfg.hiddenSize(), ours, mlpIterations, out);
+      twolayer.ml.TwoLayerNetClassifier ours = new twolayer.ml.TwoLayerNetClassifier()
+          .setHiddenSize(cfg.model().hiddenSize())
+          .setStepSize(cfg.optim().learningRate()).setRegParam(cfg.optim().reg()).setBatchSize(cfg.loop().batchSize())
+          .setMaxIter(cfg.totalIterations()).setLrDecay(cfg.optim().lrDecay()).setInitStd(cfg.model().initStd())
+          .setSeed(cfg.loop().seed()).setSolver(cfg.optim().updateRule()).setMomentum(cfg.optim().momentum())
+          .setInit(cfg.model().init())
+          .setStandardize(cfg.data().standardize()).setPrecision(cfg.model().precision());
+      Map<String, Object> res = twolayer.ml.MlpComparison.run(spark, String.join(",", cfg.data().places()),
+          cfg.data().trainSize(), cfg.data().testSize(), cfg.model().hiddenSize(), ours, mlpIterations, out);
       JsonFiles.write(outDir.resolve("compare-mlp.json"), res);
       out.println("wrote " + outDir.resolve("compare-mlp.json"));
     }
@@ -275,11 +282,11 @@ public final class Main {
 
   static void bench(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
-    Path outDir = outputFolder(cfg.out());
+    Path outDir = outputFolder(cfg.run().out());
     java.util.function.Function<Map<String, String>, TrainConfig> cases = o -> settings.with(o).trainConfig();
     Map<String, Object> res;
     String local;
-    try (JavaSparkContext sc = spark("twolayer-spark bench", cfg.master())) {
+    try (JavaSparkContext sc = spark("twolayer-spark bench", cfg.run().master())) {
       res = new twolayer.bench.Bench(sc, cfg, cases, settings.flag("quick"), out).run();
       res.put("environment", environment(sc));
       local = "local[" + sc.defaultParallelism() + "]"; // as many task threads as the executors had cores

@@ -44,17 +44,17 @@ final class SearchCommand {
     int parallel = settings.has("parallel") ? settings.intAtLeast("parallel", 1) : 1;
     int halving = settings.has("halving") ? settings.intAtLeast("halving", 1) : 0;
     int pack = settings.has("pack") ? settings.intAtLeast("pack", 1) : halving > 0 ? Integer.MAX_VALUE : 1;
-    int[] rungs = rungs(cfg.epochs(), halving);
+    int[] rungs = rungs(cfg.loop().epochs(), halving);
     double minutes = settings.has("minutes") ? settings.positive("minutes") : Double.POSITIVE_INFINITY;
-    List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.seed());
+    List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.loop().seed());
     trials = trials.subList(0, Math.min(budget, trials.size()));
-    Path outDir = Main.outputFolder(cfg.out());
+    Path outDir = Main.outputFolder(cfg.run().out());
     Path csv = outDir.resolve("trials.csv");
     List<Map<String, Object>> done = readTrials(csv);
     List<String> columns = new java.util.ArrayList<>(List.of("trial"));
     columns.addAll(space.keys());
     columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "epochs_run", "seconds"));
-    try (JavaSparkContext sc = Main.spark("twolayer-spark search", cfg.master(),
+    try (JavaSparkContext sc = Main.spark("twolayer-spark search", cfg.run().master(),
         parallel > 1 ? Map.of("spark.scheduler.mode", "FAIR") : Map.of())) {
       Main.Loaded d = Main.Loaded.of(sc, cfg);
       CifarSplits data = d.data();

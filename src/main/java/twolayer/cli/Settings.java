@@ -192,25 +192,31 @@ public final class Settings {
   }
 
   public TrainConfig trainConfig() {
-    TrainConfig c = new TrainConfig(
-        Arrays.stream(text("data").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-        md5(), required("cache-dir"), required("out"), required("master"), oneOf("precision", "float", "double"),
-        intAtLeast("hidden-size", 1), positive("learning-rate"), atLeastZero("reg"),
-        intAtLeast("batch-size", 1), intAtLeast("iterations", 1), intAtLeast("epochs", 0),
-        fraction("lr-decay"), positive("init-std"), longValue("seed"), intAtLeast("partitions", 0),
-        intAtLeast("train-size", 1), intAtLeast("val-size", 1), intAtLeast("test-size", 1),
-        intAtLeast("agg-depth", 1), intAtLeast("log-every", 1), intAtLeast("train-eval-size", 1),
-        text("checkpoint-dir"), intAtLeast("checkpoint-every", 0), intAtLeast("checkpoint-keep", 1),
-        oneOf("update-rule", "sgd", "momentum", "nesterov", "adam"), below1("momentum"), below1("beta1"),
-        below1("beta2"), positive("epsilon"), oneOf("init", "std", "he"),
-        Boolean.parseBoolean(oneOf("standardize", "true", "false")), oneOf("schedule", "step", "cosine"),
-        intAtLeast("early-stopping", 0));
-    if (c.data().isEmpty()) {
+    TrainConfig c = TrainConfig.builder()
+        .places(Arrays.stream(text("data").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+        .md5(md5()).cacheDir(required("cache-dir")).partitions(intAtLeast("partitions", 0))
+        .trainSize(intAtLeast("train-size", 1)).valSize(intAtLeast("val-size", 1))
+        .testSize(intAtLeast("test-size", 1))
+        .standardize(Boolean.parseBoolean(oneOf("standardize", "true", "false")))
+        .hiddenSize(intAtLeast("hidden-size", 1)).init(oneOf("init", "std", "he")).initStd(positive("init-std"))
+        .precision(oneOf("precision", "float", "double"))
+        .updateRule(oneOf("update-rule", "sgd", "momentum", "nesterov", "adam"))
+        .learningRate(positive("learning-rate")).reg(atLeastZero("reg")).momentum(below1("momentum"))
+        .beta1(below1("beta1")).beta2(below1("beta2")).epsilon(positive("epsilon"))
+        .schedule(oneOf("schedule", "step", "cosine")).lrDecay(fraction("lr-decay"))
+        .batchSize(intAtLeast("batch-size", 1)).iterations(intAtLeast("iterations", 1))
+        .epochs(intAtLeast("epochs", 0)).seed(longValue("seed")).aggDepth(intAtLeast("agg-depth", 1))
+        .trainEvalSize(intAtLeast("train-eval-size", 1)).earlyStopping(intAtLeast("early-stopping", 0))
+        .out(required("out")).master(required("master")).logEvery(intAtLeast("log-every", 1))
+        .checkpointDir(text("checkpoint-dir")).checkpointEvery(intAtLeast("checkpoint-every", 0))
+        .checkpointKeep(intAtLeast("checkpoint-keep", 1))
+        .build();
+    if (c.data().places().isEmpty()) {
       throw new UserError("data: no place given; pass --data FOLDER|ARCHIVE|URL");
     }
-    if (c.batchSize() > c.trainSize()) {
-      throw new UserError("batch-size: " + c.batchSize() + " is larger than the training set (train-size "
-          + c.trainSize() + "); use a batch of at most train-size examples");
+    if (c.loop().batchSize() > c.data().trainSize()) {
+      throw new UserError("batch-size: " + c.loop().batchSize() + " is larger than the training set (train-size "
+          + c.data().trainSize() + "); use a batch of at most train-size examples");
     }
     return c;
   }

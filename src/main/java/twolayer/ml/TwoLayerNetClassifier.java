@@ -232,19 +232,13 @@ public class TwoLayerNetClassifier
       int n = (int) p.blocks().n();
       int b = Math.min((Integer) $(batchSize), n);
       int depth = (Integer) $(aggregationDepth);
-      // maxIter iterations (epochs 0); no validation set and no training sample (0): the trainer runs no
-      // job of its own at the end of an epoch, only the learning-rate decay
-      TrainConfig cfg = new TrainConfig(List.of(), null, "data", "out", "", (String) $(precision),
-          (Integer) $(hiddenSize), (Double) $(stepSize), (Double) $(regParam), b, (Integer) $(maxIter), 0,
-          (Double) $(lrDecay), (Double) $(initStd), (Long) $(seed), 0, n, 0, 0, depth,
-          Integer.MAX_VALUE, 0, "", 0, 1, (String) $(solver), (Double) $(momentum), 0.9, 0.999,
-          1e-8, (String) $(init), (Boolean) $(standardize), "step", 0);
+      TrainConfig cfg = config(n, b, depth);
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
       Trainer.Result r = new Trainer(sc, cfg, new PrintStream(OutputStream.nullOutputStream()))
           .train(p.blocks(), null, p.numClasses());
       double[] losses = r.history().stream().mapToDouble(h -> ((Number) h.get("loss")).doubleValue()).toArray();
       // the final model's accuracy on a fixed sample of the training rows: one job
-      double trainAccuracy = Evaluation.of(p.blocks(), Weights.of(r.shape(), r.weights(), cfg.single()), depth,
+      double trainAccuracy = Evaluation.of(p.blocks(), Weights.of(r.shape(), r.weights(), cfg.model().single()), depth,
           Evaluation.sampleLimits(p.blocks(), Math.min(1000, n))).accuracy();
       TwoLayerNetClassificationModel model = new TwoLayerNetClassificationModel(uid, r.shape(), r.weights(),
           p.mean(), p.std(), new TwoLayerNetClassificationModel.Summary(losses, trainAccuracy));
@@ -252,6 +246,28 @@ public class TwoLayerNetClassifier
     } finally {
       p.blocks().unpersist();
     }
+  }
+
+  /**
+   * The trainer's settings from the params, for {@code n} rows in batches of {@code b}: {@code maxIter}
+   * iterations (epochs 0), Adam's betas and epsilon at their usual values, and no validation set, no
+   * training sample (0), no progress lines and no checkpoints, so the trainer runs no job of its own at the
+   * end of an epoch, only the learning-rate decay. Data places and folders are unused: the rows come in.
+   */
+  private TrainConfig config(int n, int b, int depth) {
+    return TrainConfig.builder()
+        .places(List.of()).md5(null).cacheDir("data").partitions(0).trainSize(n).valSize(0).testSize(0)
+        .standardize((Boolean) $(standardize))
+        .hiddenSize((Integer) $(hiddenSize)).init((String) $(init)).initStd((Double) $(initStd))
+        .precision((String) $(precision))
+        .updateRule((String) $(solver)).learningRate((Double) $(stepSize)).reg((Double) $(regParam))
+        .momentum((Double) $(momentum)).beta1(0.9).beta2(0.999).epsilon(1e-8).schedule("step")
+        .lrDecay((Double) $(lrDecay))
+        .batchSize(b).iterations((Integer) $(maxIter)).epochs(0).seed((Long) $(seed)).aggDepth(depth)
+        .trainEvalSize(0).earlyStopping(0)
+        .out("out").master("").logEvery(Integer.MAX_VALUE).checkpointDir("").checkpointEvery(0)
+        .checkpointKeep(1)
+        .build();
   }
 
   @Override
