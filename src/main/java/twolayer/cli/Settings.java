@@ -25,63 +25,64 @@ public final class Settings {
   static final String DEFAULTS = "/train.properties";
 
   private final Map<String, String> values;
+  private final Map<String, String> ownDefaults;
   private final Set<String> flags;
   private final List<String> positional;
   private final Set<String> explicit;
 
-  private Settings(Map<String, String> values, Set<String> explicit, Set<String> flags, List<String> positional) {
+  private Settings(Map<String, String> values, Map<String, String> ownDefaults, Set<String> explicit,
+      Set<String> flags, List<String> positional) {
     this.values = values;
+    this.ownDefaults = ownDefaults;
     this.explicit = explicit;
     this.flags = flags;
     this.positional = positional;
   }
 
   /**
-   * Parses a command's arguments.
+   * Parses a command's arguments (as {@link Cli} does for every command).
    *
    * @param extraKeys keys the command takes besides the training keys (e.g. {@code model})
    * @param flagNames options without a value (e.g. {@code json})
    */
   public static Settings parse(List<String> args, Set<String> extraKeys, Set<String> flagNames) {
-    Map<String, String> values = load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
-    Set<String> known = new java.util.TreeSet<>(values.keySet());
-    known.addAll(extraKeys);
-    Map<String, String> fromArgs = new LinkedHashMap<>();
-    Set<String> flags = new java.util.HashSet<>();
-    List<String> positional = new ArrayList<>();
-    String confFile = null;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (!a.startsWith("--")) {
-        positional.add(a);
-        continue;
+    List<Option> options = new ArrayList<>();
+    extraKeys.forEach(k -> options.add(Option.value(k, "", "")));
+    flagNames.stream().filter(f -> !f.equals("verbose")).forEach(f -> options.add(Option.flag(f, "")));
+    return Cli.parse(new Command() {
+      public String name() {
+        return "settings";
       }
-      String key = a.substring(2), value = null;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
+
+      public String summary() {
+        return "";
       }
-      if (flagNames.contains(key) && value == null) {
-        flags.add(key);
-        continue;
+
+      public List<Option> options() {
+        return options;
       }
-      if (!key.equals("conf") && !known.contains(key)) {
-        throw unknown("--" + key, key, known, flagNames);
+
+      public String[] inputs() {
+        return new String[] {"INPUT", ""};
       }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw new UserError("--" + key + ": a value is missing");
-        }
-        value = args.get(++i);
+
+      public int run(Settings settings, java.io.PrintStream out) {
+        throw new UnsupportedOperationException();
       }
-      if (key.equals("conf")) {
-        confFile = value;
-      } else {
-        fromArgs.put(key, value);
-      }
-    }
+    }, args);
+  }
+
+  /**
+   * The shipped defaults, then the {@code --conf} file's keys (when given), then {@code given}.
+   *
+   * @param ownDefaults the defaults of the command's own keys, used where neither the file nor a flag gives one
+   */
+  static Settings layered(Map<String, String> given, String confFile, Map<String, String> ownDefaults,
+      Set<String> flags, List<String> positional) {
+    Map<String, String> values = defaults();
     if (confFile != null) {
+      Set<String> known = new java.util.TreeSet<>(values.keySet());
+      known.addAll(ownDefaults.keySet());
       Path p = Path.of(confFile);
       Map<String, String> file;
       try (InputStream in = Files.newInputStream(p)) {
@@ -91,13 +92,13 @@ public final class Settings {
       }
       for (String k : file.keySet()) {
         if (!known.contains(k)) {
-          throw unknown(confFile + ": key '" + k + "'", k, known, Set.of());
+          throw unknown(confFile + ": key '" + k + "'", k, known, KNOWN_KEYS);
         }
       }
       values.putAll(file);
     }
-    values.putAll(fromArgs);
-    return new Settings(values, fromArgs.keySet(), flags, positional);
+    values.putAll(given);
+    return new Settings(values, ownDefaults, given.keySet(), flags, positional);
   }
 
   /**
@@ -109,12 +110,12 @@ public final class Settings {
     Set<String> ex = new java.util.HashSet<>(explicit);
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       if (!values.containsKey(e.getKey())) {
-        throw unknown("--" + e.getKey(), e.getKey(), values.keySet(), Set.of());
+        throw unknown("--" + e.getKey(), e.getKey(), values.keySet(), KNOWN_KEYS);
       }
       v.put(e.getKey(), e.getValue());
       ex.add(e.getKey());
     }
-    return new Settings(v, ex, flags, positional);
+    return new Settings(v, ownDefaults, ex, flags, positional);
   }
 
   public boolean flag(String name) {
@@ -130,14 +131,13 @@ public final class Settings {
     return explicit.contains(key);
   }
 
-  /** True when the key was given a non-empty value. */
+  /** True when the key has a non-empty value (given, or the default of a training key or the command's own). */
   public boolean has(String key) {
-    String v = values.get(key);
-    return v != null && !v.isBlank();
+    return !text(key).isEmpty();
   }
 
   public String text(String key) {
-    return values.getOrDefault(key, "").trim();
+    return values.getOrDefault(key, ownDefaults.getOrDefault(key, "")).trim();
   }
 
   /** The effective settings, for logging and metrics. */
@@ -323,21 +323,27 @@ public final class Settings {
     return m;
   }
 
-  private static UserError unknown(String where, String key, Set<String> known, Set<String> flagNames) {
+  /** What an unknown key's error adds when no known key is near it. */
+  static final String KNOWN_KEYS = " (known keys: see conf/train.properties)";
+
+  /** An unknown key named where it was found, with the nearest known key when it looks like a typo of it. */
+  static UserError unknown(String where, String key, java.util.Collection<String> known, String otherwise) {
+    String best = nearest(key, known);
+    return new UserError(where + ": unknown setting" + (best != null ? " (did you mean --" + best + "?)" : otherwise));
+  }
+
+  /** The name in {@code known} nearest to {@code name} when it is near enough to be a typo of it, else null. */
+  static String nearest(String name, java.util.Collection<String> known) {
     String best = null;
     int bestDist = Integer.MAX_VALUE;
-    List<String> all = new ArrayList<>(known);
-    all.addAll(flagNames);
-    for (String k : all) {
-      int dist = editDistance(key, k);
+    for (String k : known) {
+      int dist = editDistance(name, k);
       if (dist < bestDist) {
         best = k;
         bestDist = dist;
       }
     }
-    String hint = best != null && bestDist <= Math.max(2, key.length() / 3)
-        ? " (did you mean --" + best + "?)" : " (known keys: see conf/train.properties)";
-    return new UserError(where + ": unknown setting" + hint);
+    return best != null && bestDist <= Math.max(2, name.length() / 3) ? best : null;
   }
 
   static int editDistance(String a, String b) {
