@@ -76,6 +76,34 @@ final class Cli {
     }
   }
 
+  /** {@code args} parsed as a command of {@code options} and every training key would be. */
+  static Settings parse(List<Option> options, List<String> args) {
+    return parse(new Bare(options), args);
+  }
+
+  /** A command that only has options, for {@link Settings#parse}. */
+  private record Bare(List<Option> options) implements Command {
+    @Override
+    public String name() {
+      return "settings";
+    }
+
+    @Override
+    public String summary() {
+      return "";
+    }
+
+    @Override
+    public String[] inputs() {
+      return new String[] {"INPUT", ""};
+    }
+
+    @Override
+    public int run(Settings settings, PrintStream out) {
+      throw new UnsupportedOperationException("options only");
+    }
+  }
+
   static CommandLine commandLine(List<Command> commands, PrintStream out, PrintStream err) {
     CommandSpec top = CommandSpec.create().name(NAME).mixinStandardHelpOptions(true).version(Version.lines());
     top.usageMessage().description("Trains CS231n's two-layer network on CIFAR-10 with Apache Spark.")
@@ -229,7 +257,7 @@ final class Cli {
       String key = option.replaceFirst("^-+", "").split("=", 2)[0];
       List<String> known = where.getCommandSpec().options().stream().map(o -> o.longestName().replaceFirst("^-+", ""))
           .toList();
-      return Settings.unknown("--" + key, key, known, " (" + NAME + " " + command + " --help lists the settings)");
+      return Typos.unknown("--" + key, key, known, " (" + NAME + " " + command + " --help lists the settings)");
     }
     if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
         && m.getMissing().get(0) instanceof OptionSpec o) {
@@ -244,7 +272,7 @@ final class Cli {
   }
 
   private static UserError unknownCommand(String name, CommandLine top) {
-    String near = Settings.nearest(name, top.getSubcommands().keySet());
+    String near = Typos.nearest(name, top.getSubcommands().keySet());
     return new UserError("unknown command '" + name + "'" + (near != null ? " (did you mean " + near + "?)"
         : " (" + NAME + " --help lists the commands)"));
   }

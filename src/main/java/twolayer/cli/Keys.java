@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The training keys as conf/train.properties lists them, with what its comments say: the comment right
@@ -55,5 +57,21 @@ final class Keys {
       }
     }
     return keys;
+  }
+
+  /** A properties file's keys and values, sorted by key; a {@link twolayer.UserError} naming it when it is not one. */
+  static Map<String, String> load(String name, InputStream in) {
+    if (in == null) {
+      throw new IllegalStateException(name + " is missing from the jar");
+    }
+    Properties p = new Properties();
+    try (java.io.Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new twolayer.UserError(name + ": not a valid properties file (" + e.getMessage() + ")");
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));
+    return m;
   }
 }

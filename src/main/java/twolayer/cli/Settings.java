@@ -2,8 +2,6 @@ package twolayer.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +9,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import twolayer.UserError;
 import twolayer.train.TrainConfig;
@@ -49,27 +46,7 @@ public final class Settings {
     List<Option> options = new ArrayList<>();
     extraKeys.forEach(k -> options.add(Option.value(k, "", "")));
     flagNames.stream().filter(f -> !f.equals("verbose")).forEach(f -> options.add(Option.flag(f, "")));
-    return Cli.parse(new Command() {
-      public String name() {
-        return "settings";
-      }
-
-      public String summary() {
-        return "";
-      }
-
-      public List<Option> options() {
-        return options;
-      }
-
-      public String[] inputs() {
-        return new String[] {"INPUT", ""};
-      }
-
-      public int run(Settings settings, java.io.PrintStream out) {
-        throw new UnsupportedOperationException();
-      }
-    }, args);
+    return Cli.parse(options, args);
   }
 
   /**
@@ -86,13 +63,13 @@ public final class Settings {
       Path p = Path.of(confFile);
       Map<String, String> file;
       try (InputStream in = Files.newInputStream(p)) {
-        file = load(confFile, in);
+        file = Keys.load(confFile, in);
       } catch (IOException e) {
         throw new UserError(confFile + ": cannot read the configuration file (" + e.getMessage() + ")");
       }
       for (String k : file.keySet()) {
         if (!known.contains(k)) {
-          throw unknown(confFile + ": key '" + k + "'", k, known, KNOWN_KEYS);
+          throw Typos.unknown(confFile + ": key '" + k + "'", k, known, Typos.KNOWN_KEYS);
         }
       }
       values.putAll(file);
@@ -110,7 +87,7 @@ public final class Settings {
     Set<String> ex = new java.util.HashSet<>(explicit);
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       if (!values.containsKey(e.getKey())) {
-        throw unknown("--" + e.getKey(), e.getKey(), values.keySet(), KNOWN_KEYS);
+        throw Typos.unknown("--" + e.getKey(), e.getKey(), values.keySet(), Typos.KNOWN_KEYS);
       }
       v.put(e.getKey(), e.getValue());
       ex.add(e.getKey());
@@ -147,7 +124,7 @@ public final class Settings {
 
   /** The shipped defaults: every training key with its value in conf/train.properties. */
   static Map<String, String> defaults() {
-    return load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
+    return Keys.load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
   }
 
   /**
@@ -308,59 +285,4 @@ public final class Settings {
     return v.isEmpty() ? null : v;
   }
 
-  private static Map<String, String> load(String name, InputStream in) {
-    if (in == null) {
-      throw new IllegalStateException(name + " is missing from the jar");
-    }
-    Properties p = new Properties();
-    try (Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UserError(name + ": not a valid properties file (" + e.getMessage() + ")");
-    }
-    Map<String, String> m = new LinkedHashMap<>();
-    p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));
-    return m;
-  }
-
-  /** What an unknown key's error adds when no known key is near it. */
-  static final String KNOWN_KEYS = " (known keys: see conf/train.properties)";
-
-  /** An unknown key named where it was found, with the nearest known key when it looks like a typo of it. */
-  static UserError unknown(String where, String key, java.util.Collection<String> known, String otherwise) {
-    String best = nearest(key, known);
-    return new UserError(where + ": unknown setting" + (best != null ? " (did you mean --" + best + "?)" : otherwise));
-  }
-
-  /** The name in {@code known} nearest to {@code name} when it is near enough to be a typo of it, else null. */
-  static String nearest(String name, java.util.Collection<String> known) {
-    String best = null;
-    int bestDist = Integer.MAX_VALUE;
-    for (String k : known) {
-      int dist = editDistance(name, k);
-      if (dist < bestDist) {
-        best = k;
-        bestDist = dist;
-      }
-    }
-    return best != null && bestDist <= Math.max(2, name.length() / 3) ? best : null;
-  }
-
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
 }
