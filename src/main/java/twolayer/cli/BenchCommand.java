@@ -13,25 +13,19 @@ import twolayer.train.TrainConfig;
 import twolayer.transport.Transport;
 
 /** {@code submit.sh bench}: the trainer's speed next to the hardware, Spark's floor, NumPy and Spark's MLP. */
-final class BenchCommand implements Command {
-  @Override
-  public String name() {
-    return "bench";
+final class BenchCommand extends Command {
+  BenchCommand() {
+    super("bench", "The trainer's speed next to the hardware, Spark's per-job floor, NumPy and Spark's MLP, on the"
+        + " real data; writes OUT/bench.json. On a cluster, the same cases again with a local master.");
   }
 
   @Override
-  public String summary() {
-    return "The trainer's speed next to the hardware, Spark's per-job floor, NumPy and Spark's MLP, on the"
-        + " real data; writes OUT/bench.json. On a cluster, the same cases again with a local master.";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.flag("quick", "Fewer and shorter cases (a few minutes)."));
   }
 
   @Override
-  public int run(Settings settings, PrintStream out) {
+  int run(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
     Path outDir = RunFiles.outputFolder(cfg.out());
     Function<Map<String, String>, TrainConfig> cases = o -> settings.with(o).trainConfig();

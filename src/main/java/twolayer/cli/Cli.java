@@ -82,24 +82,26 @@ final class Cli {
   }
 
   /** A command that only has options, for {@link Settings#parse}. */
-  private record Bare(List<Option> options) implements Command {
-    @Override
-    public String name() {
-      return "settings";
+  private static final class Bare extends Command {
+    private final List<Option> options;
+
+    Bare(List<Option> options) {
+      super("settings", "");
+      this.options = options;
     }
 
     @Override
-    public String summary() {
-      return "";
+    List<Option> options() {
+      return options;
     }
 
     @Override
-    public String[] inputs() {
+    String[] inputs() {
       return new String[] {"INPUT", ""};
     }
 
     @Override
-    public int run(Settings settings, PrintStream out) {
+    int run(Settings settings, PrintStream out) {
       throw new UnsupportedOperationException("options only");
     }
   }

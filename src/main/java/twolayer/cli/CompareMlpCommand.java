@@ -9,25 +9,19 @@ import twolayer.io.JsonFiles;
 import twolayer.train.TrainConfig;
 
 /** {@code submit.sh compare-mlp}: this network against Spark's MultilayerPerceptronClassifier. */
-final class CompareMlpCommand implements Command {
-  @Override
-  public String name() {
-    return "compare-mlp";
+final class CompareMlpCommand extends Command {
+  CompareMlpCommand() {
+    super("compare-mlp", "This network (as the Spark ML Estimator) against Spark's MultilayerPerceptronClassifier, same data"
+        + " and H; writes OUT/compare-mlp.json.");
   }
 
   @Override
-  public String summary() {
-    return "This network (as the Spark ML Estimator) against Spark's MultilayerPerceptronClassifier, same data"
-        + " and H; writes OUT/compare-mlp.json.";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.value("mlp-iterations", "100", "Iterations (l-bfgs) of Spark's MLP."));
   }
 
   @Override
-  public int run(Settings settings, PrintStream out) {
+  int run(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
     Path outDir = RunFiles.outputFolder(cfg.out());
     int mlpIterations = settings.intAtLeast("mlp-iterations", 1);

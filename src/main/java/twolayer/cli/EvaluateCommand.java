@@ -19,19 +19,13 @@ import twolayer.train.Evaluation;
 import twolayer.train.TrainConfig;
 
 /** {@code submit.sh evaluate}: a saved model's accuracy and loss on a split, per class and as a confusion matrix. */
-final class EvaluateCommand implements Command {
-  @Override
-  public String name() {
-    return "evaluate";
+final class EvaluateCommand extends Command {
+  EvaluateCommand() {
+    super("evaluate", "Accuracy and loss of a saved model on a split of the data, per class and as a confusion matrix.");
   }
 
   @Override
-  public String summary() {
-    return "Accuracy and loss of a saved model on a split of the data, per class and as a confusion matrix.";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.value("model", "", "The model to evaluate (OUT/model.npz); required."),
         Option.value("split", "test", "The split to evaluate on: train, val or test."),
         // the loss adds λ(ΣW1²+ΣW2²) only for a λ given here: the training default does not apply
@@ -40,7 +34,7 @@ final class EvaluateCommand implements Command {
   }
 
   @Override
-  public int run(Settings settings, PrintStream out) {
+  int run(Settings settings, PrintStream out) {
     if (!settings.has("model")) {
       throw new UserError("--model: the model to evaluate is missing (--model OUT/model.npz)");
     }

@@ -7,25 +7,19 @@ import twolayer.model.GradCheck;
 import twolayer.model.Shape;
 
 /** {@code submit.sh gradcheck}: the analytic gradient against centred differences, on a small net. */
-final class GradcheckCommand implements Command {
-  @Override
-  public String name() {
-    return "gradcheck";
+final class GradcheckCommand extends Command {
+  GradcheckCommand() {
+    super("gradcheck", "The analytic gradient against centred differences on a small net (D=7, H=10, C=4) in double"
+        + " precision; exit code 1 when an error is above 1e-7.");
   }
 
   @Override
-  public String summary() {
-    return "The analytic gradient against centred differences on a small net (D=7, H=10, C=4) in double"
-        + " precision; exit code 1 when an error is above 1e-7.";
-  }
-
-  @Override
-  public Set<String> trainingKeys() {
+  Set<String> trainingKeys() {
     return Set.of();
   }
 
   @Override
-  public int run(Settings settings, PrintStream out) {
+  int run(Settings settings, PrintStream out) {
     Shape s = new Shape(7, 10, 4);
     Map<String, Double> errors = GradCheck.run(s, 6, 0.1, 42);
     double worst = 0;

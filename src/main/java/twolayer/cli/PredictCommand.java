@@ -15,20 +15,14 @@ import twolayer.io.ModelFile;
 import twolayer.predict.Predictor;
 
 /** {@code submit.sh predict}: top-k classes of .bin records or images with a saved model. */
-final class PredictCommand implements Command {
-  @Override
-  public String name() {
-    return "predict";
+final class PredictCommand extends Command {
+  PredictCommand() {
+    super("predict", "The most likely classes, with their probabilities, of every record of CIFAR-10 .bin files and of"
+        + " PNG/JPEG images, by a saved model; in one process, or on Spark for large .bin inputs.");
   }
 
   @Override
-  public String summary() {
-    return "The most likely classes, with their probabilities, of every record of CIFAR-10 .bin files and of"
-        + " PNG/JPEG images, by a saved model; in one process, or on Spark for large .bin inputs.";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.value("model", "", "The model to predict with (OUT/model.npz); required."),
         Option.value("top", "3", "Classes shown per input."),
         Option.value("out", "", "Write the predictions to this .csv or .json file instead of printing them."),
@@ -36,17 +30,17 @@ final class PredictCommand implements Command {
   }
 
   @Override
-  public Set<String> trainingKeys() {
+  Set<String> trainingKeys() {
     return Set.of("master");
   }
 
   @Override
-  public String[] inputs() {
+  String[] inputs() {
     return new String[] {"INPUT", "CIFAR-10 .bin files and PNG/JPEG images (other sizes than 32x32 are scaled)."};
   }
 
   @Override
-  public int run(Settings settings, PrintStream out) {
+  int run(Settings settings, PrintStream out) {
     if (!settings.has("model")) {
       throw new UserError("--model: the model to predict with is missing (--model OUT/model.npz)");
     }

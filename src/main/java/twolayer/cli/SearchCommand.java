@@ -13,24 +13,18 @@ import twolayer.io.JsonFiles;
 import twolayer.train.TrainConfig;
 
 /** {@code submit.sh search}: hyperparameter trials on shared cached data, resumable. */
-final class SearchCommand implements Command {
+final class SearchCommand extends Command {
   /** Keys that shape the data, which all trials share: not in a search space. */
   static final List<String> SHARED = List.of("data", "train-size", "val-size", "test-size", "standardize",
       "partitions", "out");
 
-  @Override
-  public String name() {
-    return "search";
+  SearchCommand() {
+    super("search", "Hyperparameter trials on the same cached data, resumable: OUT/trials.csv grows after each trial,"
+        + " the best model so far (by validation accuracy) and its report are in OUT/best/.");
   }
 
   @Override
-  public String summary() {
-    return "Hyperparameter trials on the same cached data, resumable: OUT/trials.csv grows after each trial,"
-        + " the best model so far (by validation accuracy) and its report are in OUT/best/.";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.value("space", "conf/search.properties", "The ranges of settings to search."),
         Option.value("trials", "8", "Trials to run (random draws from the space, or the grid's first)."),
         Option.value("minutes", "", "Start no trial after this many minutes (empty: no limit)."),
@@ -52,7 +46,7 @@ final class SearchCommand implements Command {
    * stopped; the best model so far (by validation accuracy) and its report are in {@code OUT/best/}.
    */
   @Override
-  public int run(Settings settings, PrintStream out) {
+  int run(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
     twolayer.search.SearchSpace space = twolayer.search.SearchSpace.read(Path.of(settings.text("space")));
     for (String k : space.keys()) {

@@ -16,25 +16,19 @@ import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
 
 /** {@code submit.sh train}: parse, configure, load, train, report. */
-final class TrainCommand implements Command {
-  @Override
-  public String name() {
-    return "train";
+final class TrainCommand extends Command {
+  TrainCommand() {
+    super("train", "Trains the network on CIFAR-10; writes OUT/model.npz, metrics.json, history.csv and report.html.");
   }
 
   @Override
-  public String summary() {
-    return "Trains the network on CIFAR-10; writes OUT/model.npz, metrics.json, history.csv and report.html.";
-  }
-
-  @Override
-  public List<Option> options() {
+  List<Option> options() {
     return List.of(Option.flag("resume", "Continue the run in --out from its newest good checkpoint."),
         Option.flag("overwrite", "Train into an --out folder that already holds a run, replacing it."));
   }
 
   @Override
-  public int run(Settings settings, PrintStream out) {
+  int run(Settings settings, PrintStream out) {
     train(settings, out);
     return 0;
   }
