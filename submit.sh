@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs twolayer-spark: ./submit.sh train|evaluate|gradcheck [--conf FILE] [--KEY VALUE ...]
+# Runs twolayer-spark: ./submit.sh COMMAND [--conf FILE] [--KEY VALUE ...]; ./submit.sh --help lists the
+# commands, ./submit.sh COMMAND --help a command's settings, ./submit.sh completion > twolayer.bash the
+# bash completion.
 # Uses $SPARK_HOME/bin/spark-submit when SPARK_HOME is set; otherwise Spark from the project's own
 # dependency jars. Builds the jar when it is missing or older than the sources.
 set -euo pipefail
@@ -18,6 +20,12 @@ if [ ! -f "$JAR" ] || [ ! -d "$JARS" ] || [ -n "$(find "$HERE/src/main" "$HERE/c
   # batch mode (-B, -Dstyle.color=never): they are taken out of what it prints
   (cd "$HERE" && mvn -q -B -DskipTests package 2>&1) | sed 's/\x1b\[[0-9;]*m//g' >&2
 fi
+
+# Help, version and completion start no Spark: the plain JVM answers (0.3 s instead of Spark's launcher).
+no_spark=""
+case "${1:-}" in ""|help|completion|-h|--help|-V|--version) no_spark=1 ;; esac
+for a in "$@"; do case "$a" in -h|--help) no_spark=1 ;; esac; done
+if [ -n "$no_spark" ]; then exec java -cp "$JARS/*:$JAR" twolayer.cli.Main "$@"; fi
 
 # The master: --master on the command line, else the conf file's, else conf/train.properties'.
 master="" conf="$HERE/conf/train.properties" prev=""

@@ -2,8 +2,6 @@ package twolayer.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +9,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import twolayer.UserError;
 import twolayer.train.TrainConfig;
@@ -25,79 +22,60 @@ public final class Settings {
   static final String DEFAULTS = "/train.properties";
 
   private final Map<String, String> values;
+  private final Map<String, String> ownDefaults;
   private final Set<String> flags;
   private final List<String> positional;
   private final Set<String> explicit;
 
-  private Settings(Map<String, String> values, Set<String> explicit, Set<String> flags, List<String> positional) {
+  private Settings(Map<String, String> values, Map<String, String> ownDefaults, Set<String> explicit,
+      Set<String> flags, List<String> positional) {
     this.values = values;
+    this.ownDefaults = ownDefaults;
     this.explicit = explicit;
     this.flags = flags;
     this.positional = positional;
   }
 
   /**
-   * Parses a command's arguments.
+   * Parses a command's arguments (as {@link Cli} does for every command).
    *
    * @param extraKeys keys the command takes besides the training keys (e.g. {@code model})
    * @param flagNames options without a value (e.g. {@code json})
    */
   public static Settings parse(List<String> args, Set<String> extraKeys, Set<String> flagNames) {
-    Map<String, String> values = load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
-    Set<String> known = new java.util.TreeSet<>(values.keySet());
-    known.addAll(extraKeys);
-    Map<String, String> fromArgs = new LinkedHashMap<>();
-    Set<String> flags = new java.util.HashSet<>();
-    List<String> positional = new ArrayList<>();
-    String confFile = null;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (!a.startsWith("--")) {
-        positional.add(a);
-        continue;
-      }
-      String key = a.substring(2), value = null;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
-      }
-      if (flagNames.contains(key) && value == null) {
-        flags.add(key);
-        continue;
-      }
-      if (!key.equals("conf") && !known.contains(key)) {
-        throw unknown("--" + key, key, known, flagNames);
-      }
-      if (value == null) {
-        if (i + 1 >= args.size()) {
-          throw new UserError("--" + key + ": a value is missing");
-        }
-        value = args.get(++i);
-      }
-      if (key.equals("conf")) {
-        confFile = value;
-      } else {
-        fromArgs.put(key, value);
-      }
-    }
+    List<Option> options = new ArrayList<>();
+    extraKeys.forEach(k -> options.add(Option.value(k, "", "")));
+    flagNames.stream().filter(f -> !f.equals("verbose")).forEach(f -> options.add(Option.flag(f, "")));
+    return Cli.parse(options, args);
+  }
+
+  /**
+   * The shipped defaults, then the {@code --conf} file's keys (when given), then {@code given}.
+   *
+   * @param ownDefaults the defaults of the command's own keys, used where neither the file nor a flag gives one
+   */
+  static Settings layered(Map<String, String> given, String confFile, Map<String, String> ownDefaults,
+      Set<String> flags, List<String> positional) {
+    Map<String, String> values = defaults();
     if (confFile != null) {
+      Set<String> known = new java.util.TreeSet<>(values.keySet());
+      known.addAll(ownDefaults.keySet());
       Path p = Path.of(confFile);
       Map<String, String> file;
       try (InputStream in = Files.newInputStream(p)) {
-        file = load(confFile, in);
+        file = Keys.load(confFile, in);
       } catch (IOException e) {
         throw new UserError(confFile + ": cannot read the configuration file (" + e.getMessage() + ")");
       }
       for (String k : file.keySet()) {
         if (!known.contains(k)) {
-          throw unknown(confFile + ": key '" + k + "'", k, known, Set.of());
+          throw Typos.unknown(confFile + ": key '" + k + "'", k, known, Typos.KNOWN_KEYS);
         }
       }
       values.putAll(file);
     }
-    values.putAll(fromArgs);
-    return new Settings(values, fromArgs.keySet(), flags, positional);
+    values.putAll(given);
+    return new Settings(values, ownDefaults, given.keySet(), flags, positional);
   }
 
   /**
@@ -109,12 +87,12 @@ public final class Settings {
     Set<String> ex = new java.util.HashSet<>(explicit);
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       if (!values.containsKey(e.getKey())) {
-        throw unknown("--" + e.getKey(), e.getKey(), values.keySet(), Set.of());
+        throw Typos.unknown("--" + e.getKey(), e.getKey(), values.keySet(), Typos.KNOWN_KEYS);
       }
       v.put(e.getKey(), e.getValue());
       ex.add(e.getKey());
     }
-    return new Settings(v, ex, flags, positional);
+    return new Settings(v, ownDefaults, ex, flags, positional);
   }
 
   public boolean flag(String name) {
@@ -130,14 +108,13 @@ public final class Settings {
     return explicit.contains(key);
   }
 
-  /** True when the key was given a non-empty value. */
+  /** True when the key has a non-empty value (given, or the default of a training key or the command's own). */
   public boolean has(String key) {
-    String v = values.get(key);
-    return v != null && !v.isBlank();
+    return !text(key).isEmpty();
   }
 
   public String text(String key) {
-    return values.getOrDefault(key, "").trim();
+    return values.getOrDefault(key, ownDefaults.getOrDefault(key, "")).trim();
   }
 
   /** The effective settings, for logging and metrics. */
@@ -147,7 +124,7 @@ public final class Settings {
 
   /** The shipped defaults: every training key with its value in conf/train.properties. */
   static Map<String, String> defaults() {
-    return load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
+    return Keys.load(DEFAULTS, Settings.class.getResourceAsStream(DEFAULTS));
   }
 
   /**
@@ -314,53 +291,4 @@ public final class Settings {
     return v.isEmpty() ? null : v;
   }
 
-  private static Map<String, String> load(String name, InputStream in) {
-    if (in == null) {
-      throw new IllegalStateException(name + " is missing from the jar");
-    }
-    Properties p = new Properties();
-    try (Reader r = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UserError(name + ": not a valid properties file (" + e.getMessage() + ")");
-    }
-    Map<String, String> m = new LinkedHashMap<>();
-    p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));
-    return m;
-  }
-
-  private static UserError unknown(String where, String key, Set<String> known, Set<String> flagNames) {
-    String best = null;
-    int bestDist = Integer.MAX_VALUE;
-    List<String> all = new ArrayList<>(known);
-    all.addAll(flagNames);
-    for (String k : all) {
-      int dist = editDistance(key, k);
-      if (dist < bestDist) {
-        best = k;
-        bestDist = dist;
-      }
-    }
-    String hint = best != null && bestDist <= Math.max(2, key.length() / 3)
-        ? " (did you mean --" + best + "?)" : " (known keys: see conf/train.properties)";
-    return new UserError(where + ": unknown setting" + hint);
-  }
-
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
-  }
 }

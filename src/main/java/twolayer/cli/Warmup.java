@@ -35,7 +35,7 @@ final class Warmup {
     Path dir = Files.createTempDirectory("twolayer-warmup");
     Path file = dir.resolve("records.bin");
     Files.write(file, new byte[4 * 3073]);
-    try (JavaSparkContext sc = Main.spark("twolayer-spark warmup", "local[2]")) {
+    try (JavaSparkContext sc = SparkContexts.spark("twolayer-spark warmup", "local[2]")) {
       JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 2).persist(StorageLevel.MEMORY_ONLY());
       rdd.count();
       int[] one = {1};

@@ -1,0 +1,94 @@
+package twolayer.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import twolayer.UserError;
+import twolayer.agg.EvalSum;
+import twolayer.data.BlockSet;
+import twolayer.data.CifarSplits;
+import twolayer.io.JsonFiles;
+import twolayer.io.ModelFile;
+import twolayer.model.Weights;
+import twolayer.report.ClassMetrics;
+import twolayer.report.Report;
+import twolayer.train.Evaluation;
+import twolayer.train.TrainConfig;
+import twolayer.train.Trainer;
+
+/** A run's output folder and what a finished run leaves in it. */
+final class RunFiles {
+  private RunFiles() {}
+
+  /** The output folder, created; a {@link UserError} naming it when it cannot be or is not writable. */
+  static Path outputFolder(String out) {
+    Path dir = Path.of(out);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UserError("out: cannot create the output folder " + dir + " (" + e.getMessage() + ")");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UserError("out: the output folder " + dir + " is not writable");
+    }
+    return dir;
+  }
+
+  /**
+   * Evaluates a finished run on the test set and writes its results into {@code outDir}: model.npz,
+   * metrics.json, history.csv and report.html.
+   */
+  static EvalSum writeRun(Path outDir, JavaSparkContext sc, Map<String, String> settings, TrainConfig cfg,
+      Trainer.Result r, BlockSet test, CifarSplits data, double[] mean, double[] std, double loadSeconds) {
+    sc.setJobDescription("evaluate: test set");
+    EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.model().single()), cfg.loop().aggDepth());
+    new ModelFile(r.shape(), r.weights(), mean, std).save(outDir.resolve("model.npz"));
+
+    Map<String, Object> config = new LinkedHashMap<>(settings);
+    config.put("partitions_effective", test.counts().length); // the same for every split
+    config.put("iterations_effective", cfg.totalIterations());
+    config.put("data_folder", data.dataset().folder);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("config", config);
+    metrics.put("history", r.history());
+    metrics.put("final", finalFigures(r, testEval));
+    metrics.put("timing", timing(r, loadSeconds));
+    metrics.put("environment", SparkContexts.environment(sc));
+    metrics.put("class_names", data.dataset().classNames);
+    metrics.put("test_confusion", ClassMetrics.rows(testEval.confusion(), data.dataset().numClasses()));
+    JsonFiles.write(outDir.resolve("metrics.json"), metrics);
+    JsonFiles.writeCsv(outDir.resolve("history.csv"), r.history(),
+        List.of("iteration", "epoch", "loss", "learning_rate", "train_accuracy", "val_accuracy"));
+    Report.write(outDir);
+    return testEval;
+  }
+
+  private static Map<String, Object> finalFigures(Trainer.Result r, EvalSum testEval) {
+    Map<String, Object> fin = new LinkedHashMap<>();
+    fin.put("loss", r.loss());
+    fin.put("train_accuracy", r.trainAccuracy());
+    fin.put("val_accuracy", r.valAccuracy());
+    fin.put("test_accuracy", testEval.accuracy());
+    return fin;
+  }
+
+  private static Map<String, Object> timing(Trainer.Result r, double loadSeconds) {
+    Map<String, Object> timing = new LinkedHashMap<>();
+    timing.put("total_seconds", secondsSinceJvmStart());
+    timing.put("examples_per_second", r.examples() / r.loopSeconds());
+    timing.put("train_loop_seconds", r.loopSeconds());
+    timing.put("eval_seconds", r.evalSeconds());
+    timing.put("load_seconds", loadSeconds);
+    timing.put("iteration_ms", r.iterationMillis());
+    return timing;
+  }
+
+  static double secondsSinceJvmStart() {
+    return (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+  }
+}
