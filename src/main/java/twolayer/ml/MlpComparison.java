@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import twolayer.data.Preprocessing;
 
 /**
  * {@code ./submit.sh compare-mlp}: this Estimator against Spark's MultilayerPerceptronClassifier on the
@@ -33,13 +34,8 @@ public final class MlpComparison {
     Dataset<Row> means = train.select(org.apache.spark.ml.stat.Summarizer.mean(functions.col("features")).as("m"));
     org.apache.spark.ml.linalg.Vector m = means.first().getAs(0);
     double[] mean = m.toArray();
-    org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, org.apache.spark.ml.linalg.Vector> centre = v -> {
-      double[] x = v.toArray().clone();
-      for (int j = 0; j < x.length; j++) {
-        x[j] -= mean[j];
-      }
-      return org.apache.spark.ml.linalg.Vectors.dense(x);
-    };
+    org.apache.spark.sql.api.java.UDF1<org.apache.spark.ml.linalg.Vector, org.apache.spark.ml.linalg.Vector> centre =
+        v -> org.apache.spark.ml.linalg.Vectors.dense(Preprocessing.applyInPlace(v.toArray().clone(), mean, null));
     spark.udf().register("centre", centre, new org.apache.spark.ml.linalg.VectorUDT());
     Dataset<Row> trainC = train.withColumn("features", functions.callUDF("centre", functions.col("features"))).cache();
     Dataset<Row> testC = test.withColumn("features", functions.callUDF("centre", functions.col("features"))).cache();
