@@ -27,8 +27,8 @@ public final class Block implements Serializable {
   }
 
   /**
-   * Centres raw records ({@code n × (1 + D)} bytes: label, then D pixels) on {@code mean} (D) and, when
-   * {@code std} is not null, divides each feature by its training standard deviation.
+   * Raw records ({@code n × (1 + D)} bytes: label, then D pixels) through {@link Preprocessing#apply}:
+   * centred on {@code mean} (D) and, when {@code std} is not null, divided by it.
    */
   public static Block of(RecordSplit split, RawRecords raw, double[] mean, double[] std) {
     if (raw.error() != null) {
@@ -41,8 +41,7 @@ public final class Block implements Serializable {
     for (int i = 0; i < n; i++) {
       y[i] = b[i * rec] & 0xFF;
       for (int j = 0; j < d; j++) {
-        double v = (b[i * rec + 1 + j] & 0xFF) - mean[j];
-        x[i * d + j] = (float) (std == null ? v : v / std[j]);
+        x[i * d + j] = (float) Preprocessing.apply(b[i * rec + 1 + j] & 0xFF, j, mean, std);
       }
     }
     return new Block(split.partition(), n, d, x, y, null);

@@ -45,15 +45,11 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
     if (total.error != null) {
       throw new UserError(total.error);
     }
-    double[] mean = new double[d], std = withStd ? new double[d] : null;
-    for (int j = 0; j < d; j++) {
-      mean[j] = (double) total.sums[j] / total.n;
-      if (withStd) {
-        double var = (double) total.squares[j] / total.n - mean[j] * mean[j];
-        std[j] = Math.sqrt(Math.max(var, 0)) + 1e-8; // a constant pixel must not divide by zero
-      }
-    }
-    return new double[][] {mean, std};
+    return Preprocessing.meanStd(toDouble(total.sums), withStd ? toDouble(total.squares) : null, total.n);
+  }
+
+  private static double[] toDouble(long[] v) {
+    return java.util.Arrays.stream(v).asDoubleStream().toArray();
   }
 
   public void unpersist() {

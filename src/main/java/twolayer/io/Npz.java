@@ -13,18 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -43,9 +37,8 @@ public final class Npz {
   /** Most entries accepted in one archive; a model has five. */
   public static final int MAX_ENTRIES = 1000;
 
-  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final int CHUNK = 1 << 16; // a multiple of every item size
-  private static final Pattern DESCR = Pattern.compile("([<>|=]?)([fiub])(\\d{1,2})");
+  static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  static final int CHUNK = 1 << 16; // a multiple of every item size
 
   private Npz() {}
 
@@ -197,7 +190,7 @@ public final class Npz {
         if (out.containsKey(key)) throw new UserError(at + ": appears twice");
         Array a;
         try (InputStream in = zip.getInputStream(e)) {
-          a = readNpy(in, e, at);
+          a = NpyReader.read(in, e, at);
         } catch (IOException ex) {
           throw new UserError(at + ": cannot be read (corrupt archive?): " + why(ex), ex);
         }
@@ -211,100 +204,8 @@ public final class Npz {
     }
   }
 
-  private record Dtype(String name, char kind, int size, ByteOrder order) {}
-
-  private static Array readNpy(InputStream raw, ZipEntry e, String at) throws IOException {
-    CheckedInputStream in = new CheckedInputStream(raw, new CRC32());
-    byte[] pre = in.readNBytes(8);
-    if (pre.length < 8 || !Arrays.equals(pre, 0, 6, MAGIC, 0, 6)) {
-      throw new UserError(at + ": is not a .npy array (bad magic, numpy format expected)");
-    }
-    int major = pre[6] & 0xff;
-    if (major < 1 || major > 3 || pre[7] != 0) {
-      throw new UserError(at + ": .npy format version " + major + "." + (pre[7] & 0xff)
-          + " is not supported (1.0, 2.0 or 3.0 expected)");
-    }
-    byte[] lb = in.readNBytes(major == 1 ? 2 : 4);
-    if (lb.length < (major == 1 ? 2 : 4)) throw new UserError(at + ": is truncated in the header");
-    long hlen = major == 1
-        ? Short.toUnsignedLong(ByteBuffer.wrap(lb).order(ByteOrder.LITTLE_ENDIAN).getShort())
-        : Integer.toUnsignedLong(ByteBuffer.wrap(lb).order(ByteOrder.LITTLE_ENDIAN).getInt());
-    if (hlen > MAX_HEADER_BYTES) {
-      throw new UserError(at + ": header of " + hlen + " bytes is longer than the "
-          + MAX_HEADER_BYTES + " allowed");
-    }
-    byte[] hb = in.readNBytes((int) hlen);
-    if (hb.length < hlen) throw new UserError(at + ": is truncated in the header");
-    String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    Object parsed;
-    try {
-      Lit lit = new Lit(header);
-      parsed = lit.value(0);
-      if (!lit.s.substring(lit.p).isBlank()) throw new IllegalArgumentException("trailing text");
-    } catch (IllegalArgumentException | IndexOutOfBoundsException ex) {
-      throw new UserError(at + ": header is not a valid dict: " + snippet(header));
-    }
-    if (!(parsed instanceof Map<?, ?> dict)
-        || !dict.keySet().equals(Set.of("descr", "fortran_order", "shape"))) {
-      throw new UserError(at + ": header needs exactly the keys descr, fortran_order, shape: "
-          + snippet(header));
-    }
-    Dtype dt = dtype(dict.get("descr"), at);
-    if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
-      throw new UserError(at + ": header fortran_order is not True/False: " + snippet(header));
-    }
-    long[] shape = shape(dict.get("shape"), at, header);
-    long n = count(shape);
-    if (n < 0 || n >= Integer.MAX_VALUE) {
-      throw new UserError(at + ": shape " + shapeText(shape) + " has too many elements");
-    }
-    long bytes = n * dt.size();
-    long present = e.getSize() < 0 ? -1 : e.getSize() - (6 + 2 + lb.length + hlen);
-    if (present >= 0 && present != bytes) {
-      throw new UserError(at + ": shape " + shapeText(shape) + " of '" + dt.name() + "' needs "
-          + bytes + " data bytes but the entry holds " + present);
-    }
-    double[] data = readData(in, (int) n, dt, at);
-    if (in.read() != -1) throw new UserError(at + ": has data beyond its shape " + shapeText(shape));
-    if (e.getCrc() >= 0 && in.getChecksum().getValue() != e.getCrc()) {
-      throw new UserError(at + ": CRC check failed (corrupt archive)");
-    }
-    if (fortran && shape.length > 1) data = fortranToC(data, shape);
-    return new Array(Arrays.stream(shape).mapToInt(d -> (int) d).toArray(), data);
-  }
-
-  private static Dtype dtype(Object descr, String at) {
-    String name = descr instanceof String s ? s : String.valueOf(descr);
-    Matcher m = DESCR.matcher(name);
-    if (m.matches()) {
-      char kind = m.group(2).charAt(0);
-      int size = Integer.parseInt(m.group(3));
-      String order = m.group(1);
-      boolean ok = switch (kind) {
-        case 'f' -> size == 4 || size == 8;
-        case 'i' -> size == 1 || size == 2 || size == 4 || size == 8;
-        case 'u' -> size == 1 || size == 2 || size == 4;
-        default -> size == 1; // 'b' bool
-      };
-      if (ok && (size == 1 || !order.equals("|"))) {
-        ByteOrder bo = order.equals(">") ? ByteOrder.BIG_ENDIAN
-            : order.equals("=") ? ByteOrder.nativeOrder() : ByteOrder.LITTLE_ENDIAN;
-        return new Dtype(name, kind, size, bo);
-      }
-    }
-    throw new UserError(at + ": dtype '" + snippet(name)
-        + "' is not supported (float32 or float64 expected)");
-  }
-
-  private static long[] shape(Object v, String at, String header) {
-    if (v instanceof List<?> l && l.stream().allMatch(x -> x instanceof Long d && d >= 0)) {
-      return l.stream().mapToLong(x -> (Long) x).toArray();
-    }
-    throw new UserError(at + ": header shape is not a tuple of sizes: " + snippet(header));
-  }
-
   /** Element count, or -1 if a dimension is negative or the count passes Integer.MAX_VALUE. */
-  private static long count(long[] shape) {
+  static long count(long[] shape) {
     if (Arrays.stream(shape).anyMatch(d -> d < 0 || d > Integer.MAX_VALUE)) return -1;
     long n = 1;
     for (long d : shape) {
@@ -314,139 +215,9 @@ public final class Npz {
     return n;
   }
 
-  /**
-   * Reads n values in chunks, growing the result only as bytes actually arrive, so a declared size
-   * that lies (possible for deflated entries) cannot make us allocate memory the file cannot back.
-   */
-  private static double[] readData(InputStream in, int n, Dtype dt, String at) throws IOException {
-    double[] out = new double[Math.min(n, CHUNK)];
-    byte[] buf = new byte[CHUNK];
-    int have = 0;
-    while (have < n) {
-      int k = Math.min(CHUNK / dt.size(), n - have);
-      int got = in.readNBytes(buf, 0, k * dt.size());
-      if (got < k * dt.size()) {
-        throw new UserError(at + ": data ends after " + ((long) have * dt.size() + got) + " of "
-            + (long) n * dt.size() + " bytes (truncated, or shape larger than the data)");
-      }
-      if (have + k > out.length) out = Arrays.copyOf(out, (int) Math.min(n, 2L * (have + k)));
-      ByteBuffer b = ByteBuffer.wrap(buf, 0, got).order(dt.order());
-      if (dt.kind() == 'f' && dt.size() == 8) {
-        b.asDoubleBuffer().get(out, have, k);
-        have += k;
-        continue;
-      }
-      int code = dt.kind() * 16 + dt.size();
-      for (int i = 0; i < k; i++) {
-        out[have++] = switch (code) {
-          case 'f' * 16 + 4 -> b.getFloat();
-          case 'i' * 16 + 1 -> b.get();
-          case 'i' * 16 + 2 -> b.getShort();
-          case 'i' * 16 + 4 -> b.getInt();
-          case 'i' * 16 + 8 -> b.getLong();
-          case 'u' * 16 + 2 -> b.getShort() & 0xffff;
-          case 'u' * 16 + 4 -> b.getInt() & 0xffffffffL;
-          default -> b.get() & 0xff; // u1, b1
-        };
-      }
-    }
-    return out;
-  }
-
-  /** Reorders column-major (Fortran) data to row-major, for any number of dimensions. */
-  private static double[] fortranToC(double[] f, long[] shape) {
-    int nd = shape.length;
-    long[] stride = new long[nd];
-    for (int k = 0; k < nd; k++) stride[k] = k == 0 ? 1 : stride[k - 1] * shape[k - 1];
-    double[] c = new double[f.length];
-    long[] idx = new long[nd];
-    long off = 0;
-    for (int i = 0; i < c.length; i++) {
-      c[i] = f[(int) off];
-      for (int k = nd - 1; k >= 0; k--) { // odometer over the C index, last axis fastest
-        off += stride[k];
-        if (++idx[k] < shape[k]) break;
-        off -= idx[k] * stride[k];
-        idx[k] = 0;
-      }
-    }
-    return c;
-  }
-
-  /**
-   * Parser for the Python literal subset of .npy headers: dicts, tuples, lists, strings, ints,
-   * True/False/None. Depth is capped so a hostile header cannot overflow the stack.
-   */
-  private static final class Lit {
-    final String s;
-    int p;
-
-    Lit(String s) {
-      this.s = s;
-    }
-
-    Object value(int depth) {
-      if (depth > 8) throw new IllegalArgumentException("nested too deeply");
-      skip();
-      char c = s.charAt(p);
-      if (c == '{' || c == '(' || c == '[') {
-        char close = c == '{' ? '}' : c == '(' ? ')' : ']';
-        Map<Object, Object> map = new LinkedHashMap<>();
-        List<Object> list = new ArrayList<>();
-        p++;
-        while (true) {
-          skip();
-          if (s.charAt(p) == close) break;
-          Object v = value(depth + 1);
-          if (c == '{') {
-            skip();
-            if (s.charAt(p++) != ':') throw new IllegalArgumentException("':' expected");
-            if (map.put(v, value(depth + 1)) != null) throw new IllegalArgumentException("dup");
-          } else {
-            list.add(v);
-          }
-          skip();
-          if (s.charAt(p) == ',') p++;
-          else if (s.charAt(p) != close) throw new IllegalArgumentException("',' expected");
-        }
-        p++;
-        return c == '{' ? map : list;
-      }
-      if (c == '\'' || c == '"') {
-        StringBuilder b = new StringBuilder();
-        for (p++; s.charAt(p) != c; p++) b.append(s.charAt(p) == '\\' ? s.charAt(++p) : s.charAt(p));
-        p++;
-        return b.toString();
-      }
-      int start = p;
-      while (p < s.length() && (Character.isLetterOrDigit(s.charAt(p)) || s.charAt(p) == '-')) p++;
-      String w = s.substring(start, p);
-      switch (w) {
-        case "True": return Boolean.TRUE;
-        case "False": return Boolean.FALSE;
-        case "None": return "None";
-        default: // ints, with the 'L' suffix of headers written by Python 2
-          return Long.parseLong(w.endsWith("L") ? w.substring(0, w.length() - 1) : w);
-      }
-    }
-
-    private void skip() {
-      while (p < s.length() && Character.isWhitespace(s.charAt(p))) p++;
-    }
-  }
-
-  private static String shapeText(long[] shape) {
-    return Arrays.toString(shape).replace('[', '(').replace(']', ')');
-  }
-
   /** Keeps messages on one line whatever an entry name or header contains. */
-  private static String clean(String s) {
+  static String clean(String s) {
     return s.replaceAll("\\p{Cntrl}", "?");
-  }
-
-  private static String snippet(String s) {
-    String t = clean(s.strip());
-    return t.length() > 80 ? t.substring(0, 80) + "..." : t;
   }
 
   private static String why(Exception e) {

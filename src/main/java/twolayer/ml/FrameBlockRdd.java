@@ -12,6 +12,7 @@ import scala.collection.Iterator;
 import scala.collection.Iterator$;
 import scala.reflect.ClassTag$;
 import twolayer.data.Block;
+import twolayer.data.Preprocessing;
 import twolayer.transport.Shared;
 import twolayer.transport.Transport;
 
@@ -56,8 +57,7 @@ final class FrameBlockRdd extends RDD<Block> {
       double[] v = ((Vector) r.get(0)).toArray();
       float[] x = new float[d];
       for (int j = 0; j < d; j++) {
-        double c = v[j] - mean[j];
-        x[j] = (float) (std == null ? c : c / std[j]);
+        x[j] = (float) Preprocessing.apply(v[j], j, mean, std);
       }
       xs.add(x);
       ys.add((int) ((Number) r.get(1)).doubleValue());

@@ -12,6 +12,7 @@ import scala.reflect.ClassTag$;
 import twolayer.UserError;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
+import twolayer.data.Preprocessing;
 import twolayer.transport.Transport;
 
 /**
@@ -33,13 +34,8 @@ final class FrameBlocks {
       throw new UserError("fit: the training DataFrame is empty");
     }
     int d = st.sum.length;
-    double[] mean = new double[d], std = standardize ? new double[d] : null;
-    for (int j = 0; j < d; j++) {
-      mean[j] = st.sum[j] / st.n;
-      if (std != null) {
-        std[j] = Math.sqrt(Math.max(st.sumSq[j] / st.n - mean[j] * mean[j], 0)) + 1e-8;
-      }
-    }
+    double[][] meanStd = Preprocessing.meanStd(st.sum, standardize ? st.sumSq : null, st.n);
+    double[] mean = meanStd[0], std = meanStd[1];
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     FrameBlockRdd rdd = new FrameBlockRdd(sc, rows.rdd(), mean, std);
     // in one JVM the blocks drop the frame's lineage once cached: every task of every iteration then

@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import twolayer.data.Preprocessing;
 import twolayer.io.ModelFile;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
@@ -90,10 +91,7 @@ public class TwoLayerNetClassificationModel
     if (x.length != s.d()) {
       throw new IllegalArgumentException("features of size " + x.length + ", the model takes " + s.d());
     }
-    double[] mean = model.mean(), std = model.std();
-    for (int j = 0; j < x.length; j++) {
-      x[j] = std == null ? x[j] - mean[j] : (x[j] - mean[j]) / std[j];
-    }
+    Preprocessing.applyInPlace(x, model.mean(), model.std());
     double[] z = TwoLayerNet.scores(s, model.weights(), x, 0, 1, Workspace.get());
     return Vectors.dense(java.util.Arrays.copyOf(z, s.c()));
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import twolayer.UserError;
+import twolayer.data.Preprocessing;
 import twolayer.io.ModelFile;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
@@ -155,10 +156,7 @@ public final class Predictor implements java.io.Serializable {
 
   Prediction one(String input, int label, double[] raw) {
     Shape s = model.shape();
-    double[] mean = model.mean(), std = model.std();
-    for (int j = 0; j < raw.length; j++) {
-      raw[j] = std == null ? raw[j] - mean[j] : (raw[j] - mean[j]) / std[j];
-    }
+    Preprocessing.applyInPlace(raw, model.mean(), model.std());
     double[] z = TwoLayerNet.scores(s, model.weights(), raw, 0, 1, Workspace.get());
     double[] p = java.util.Arrays.copyOf(z, s.c());
     TwoLayerNet.softmaxInPlace(p, 0, s.c(), 0);

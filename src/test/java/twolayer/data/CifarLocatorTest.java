@@ -241,6 +241,7 @@ class CifarLocatorTest {
     bad.add("not an archive".getBytes(StandardCharsets.UTF_8));
     bad.add(gzip(new byte[] {'x', 'y'}));                       // gzip fine, tar truncated
     bad.add(gzip("x".repeat(1024).getBytes(StandardCharsets.UTF_8))); // tar header checksum wrong
+    bad.add(concat(good, "junk".getBytes(StandardCharsets.UTF_8)));    // bytes after the gzip stream
     for (int i = 0; i < bad.size(); i++) {
       Path archive = Files.write(tmp.resolve("bad" + i + ".tar.gz"), bad.get(i));
       Path cache = tmp.resolve("cache" + i);
@@ -250,6 +251,16 @@ class CifarLocatorTest {
       assertFalse(e.getMessage().contains("\n"));
       assertEquals(Set.of(), list(cache), "case " + i + ": nothing left in the cache");
     }
+  }
+
+  @Test
+  void aNameHeaderOverOneMebibyteIsCorruptNotRead() throws IOException {
+    List<Entry> e = new ArrayList<>(List.of(new Entry("././@LongLink", 'L', new byte[(1 << 20) + 1])));
+    e.addAll(fakeEntries());
+    Path archive = Files.write(tmp.resolve("long.tgz"), tgz(e));
+    UserError err = assertThrows(UserError.class, () -> resolve(List.of(archive.toString()), tmp.resolve("cache")));
+    assertEquals(archive + ": archive is truncated or corrupt (tar name header of 1048577 bytes); download it again",
+        err.getMessage());
   }
 
   @Test
@@ -631,6 +642,12 @@ class CifarLocatorTest {
   private static void put(byte[] h, int off, String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     System.arraycopy(b, 0, h, off, b.length);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   private static byte[] gzip(byte[] data) throws IOException {

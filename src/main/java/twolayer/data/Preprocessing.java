@@ -1,0 +1,45 @@
+package twolayer.data;
+
+/**
+ * The network's one preprocessing, fitted on the training set and kept in the model:
+ * {@code x'_j = (x_j − mean_j) / std_j}, or {@code x_j − mean_j} when {@code std} is null (centring only).
+ * Training blocks, Spark ML frames, predictions and the saved model all go through these functions.
+ */
+public final class Preprocessing {
+  /** Added to every standard deviation: a constant feature must not divide by zero. */
+  public static final double STD_EPSILON = 1e-8;
+
+  private Preprocessing() {}
+
+  /** Feature {@code j} of value {@code v}, centred on {@code mean[j]} and, when std is not null, divided by {@code std[j]}. */
+  public static double apply(double v, int j, double[] mean, double[] std) {
+    double c = v - mean[j];
+    return std == null ? c : c / std[j];
+  }
+
+  /** {@link #apply} to every feature of {@code x} (D), in place; returns {@code x}. */
+  public static double[] applyInPlace(double[] x, double[] mean, double[] std) {
+    for (int j = 0; j < x.length; j++) {
+      x[j] = apply(x[j], j, mean, std);
+    }
+    return x;
+  }
+
+  /**
+   * The training statistics from sums over {@code n} examples: {@code mean_j = Σx_j / n} and, when
+   * {@code squares} ({@code Σx_j²}) is not null, {@code std_j = sqrt(max(Σx_j²/n − mean_j², 0)) + ε}.
+   *
+   * @return {mean, std} (each D), std null without squares
+   */
+  public static double[][] meanStd(double[] sums, double[] squares, long n) {
+    int d = sums.length;
+    double[] mean = new double[d], std = squares != null ? new double[d] : null;
+    for (int j = 0; j < d; j++) {
+      mean[j] = sums[j] / n;
+      if (std != null) {
+        std[j] = Math.sqrt(Math.max(squares[j] / n - mean[j] * mean[j], 0)) + STD_EPSILON;
+      }
+    }
+    return new double[][] {mean, std};
+  }
+}
