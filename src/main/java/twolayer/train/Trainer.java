@@ -14,6 +14,7 @@ import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.io.ModelFile;
 import twolayer.metrics.Progress;
+import twolayer.model.NetKernel;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
@@ -241,7 +242,7 @@ public final class Trainer {
       if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
         updater.restore(resumeFrom.optimizer());
       }
-      driver = new DriverUpdate(s, updater, cfg.reg(), w, cfg.single());
+      driver = new DriverUpdate(s, updater, cfg.reg(), w, NetKernel.of(cfg.single()));
       trainSample = Evaluation.sampleLimits(train, cfg.trainEvalSize());
       total = cfg.totalIterations();
       history = resumeFrom != null ? new ArrayList<>(resumeFrom.history()) : new ArrayList<>();

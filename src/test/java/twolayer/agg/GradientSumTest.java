@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import twolayer.NetBounds;
 import twolayer.data.Block;
 import twolayer.model.Shape;
+import twolayer.model.Sums;
+import twolayer.model.W1Factors;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
 import twolayer.model.Workspace;
@@ -158,7 +160,12 @@ class GradientSumTest {
     GradientSum whole = new GradientSum().add(step, Block.of(0, x, y));
     GradientSum blocks = roundTrip(whole);
     assertEquals(16, blocks.factorRows());
-    blocks.multiplyOutParallel(null, null);
+    Sums sums = blocks.sums(); // as the driver's update multiplies them out: 256 rows of dW1 at a time
+    float[] c = sums.withW1(null);
+    W1Factors f = sums.takeFactors();
+    for (int d0 = 0; d0 < s.d(); d0 += 256) {
+      f.product(s, d0, Math.min(s.d(), d0 + 256), 1f, 0f, c);
+    }
     assertEquals(0, blocks.factorRows());
     // the same 16 products x·dz1 per W1 entry, summed by sgemm calls of other shapes: 2·γ_16·Σ|x·dz1| apart at most
     assertWithin(whole.gradient(), blocks.gradient(), NetBounds.of(s, w, x, 0, y, 0, 16, U_FLOAT).reordering(U_FLOAT),

@@ -16,6 +16,7 @@ import twolayer.agg.GradientSum;
 import twolayer.agg.Step;
 import twolayer.data.Block;
 import twolayer.model.FloatNet;
+import twolayer.model.NetKernel;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
@@ -41,7 +42,7 @@ class DriverUpdateTest {
     for (String rule : new String[] {"sgd", "momentum", "nesterov", "adam"}) {
       double[] ref = TwoLayerNet.initialWeights(S, 0.01, 7), w = ref.clone();
       Updater refRule = Updater.of(rule, S.size(), 0.9, 0.9, 0.999, 1e-8);
-      DriverUpdate driver = new DriverUpdate(S, Updater.of(rule, S.size(), 0.9, 0.9, 0.999, 1e-8), reg, w, true);
+      DriverUpdate driver = new DriverUpdate(S, Updater.of(rule, S.size(), 0.9, 0.9, 0.999, 1e-8), reg, w, FloatNet.KERNEL);
       RuleBound rb = new RuleBound(rule, S.size());
       boolean noticed = false;
       for (int it = 0; it < 3; it++) {
@@ -105,7 +106,7 @@ class DriverUpdateTest {
     }
     Block block = Block.of(0, x, r.ints(ROWS, 0, S.c()).toArray());
     double[] ref = TwoLayerNet.initialWeights(S, 0.01, 7), w = ref.clone();
-    DriverUpdate driver = new DriverUpdate(S, Updater.of("momentum", S.size(), 0.9, 0, 0, 0), 0.05, w, false);
+    DriverUpdate driver = new DriverUpdate(S, Updater.of("momentum", S.size(), 0.9, 0, 0, 0), 0.05, w, TwoLayerNet.KERNEL);
     Updater refRule = Updater.of("momentum", S.size(), 0.9, 0, 0, 0);
     RuleBound rb = new RuleBound("momentum", S.size());
     for (int it = 0; it < 2; it++) {
@@ -147,11 +148,11 @@ class DriverUpdateTest {
     }
     double reg = 0.05, lr = 0.1;
     double[] ref = TwoLayerNet.initialWeights(S, 0.01, 7), w = ref.clone();
-    DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), reg, w, true);
+    DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), reg, w, FloatNet.KERNEL);
     driver.copyTo(ref);
     double[] w0 = ref.clone();
     GradientSum a = mixed(Weights.of(S, ref, true), blocks);
-    assertTrue(a.factorRows() > 0 && a.floatBase() == 0, "factors beside a dense W1 part");
+    assertTrue(a.factorRows() > 0 && a.sums().hasW1(), "factors beside a dense W1 part");
     double[] data = a.gradient();
     for (int i = 0; i < data.length; i++) {
       data[i] /= a.count();
@@ -300,11 +301,11 @@ class DriverUpdateTest {
 
   @Test
   void nonFiniteWeightsGiveNaN() {
-    for (boolean single : new boolean[] {true, false}) {
+    for (NetKernel kernel : new NetKernel[] {FloatNet.KERNEL, TwoLayerNet.KERNEL}) {
       double[] w = TwoLayerNet.initialWeights(S, 0.01, 7);
       float[] x = new float[ROWS * S.d()];
       x[5] = Float.NaN;
-      DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), 0.01, w, single);
+      DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), 0.01, w, kernel);
       Block bad = Block.of(0, x, new int[ROWS]);
       assertTrue(Double.isFinite(driver.apply(sum(driver.weights(), bad), 0.1)), "the weights before were finite");
       // the NaN gradient made weights NaN: the next iteration's loss shows it
