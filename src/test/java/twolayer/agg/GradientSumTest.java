@@ -214,6 +214,19 @@ class GradientSumTest {
   }
 
   @Test
+  void sumsOfEitherKernelComeBackFromSerialisationAsTheyWere() throws Exception {
+    Block block = Block.of(0, xf, y);
+    for (Weights wk : new Weights[] {Weights.of(S, w, false), Weights.of(S, w, true).denseSums(), Weights.of(S, w, true)}) {
+      GradientSum sent = new GradientSum().add(new Step(wk, new int[][] {range(N)}), block);
+      GradientSum back = roundTrip(sent);
+      assertEquals(sent.count(), back.count());
+      assertEquals(sent.loss(), back.loss(), 0.0);
+      assertEquals(sent.factorRows(), back.factorRows());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(sent.gradient(), back.gradient(), wk.kernel().toString());
+    }
+  }
+
+  @Test
   void zeroValueIsTiny() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
