@@ -2,9 +2,6 @@ package twolayer.agg;
 
 import java.io.Serializable;
 import twolayer.data.Block;
-import twolayer.model.FloatNet;
-import twolayer.model.Shape;
-import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
 import twolayer.model.Workspace;
 
@@ -18,30 +15,14 @@ public final class EvalSum implements Serializable {
 
   /** Scores the first {@code min(limit, block.n)} rows of a block (the float kernel reads it in place). */
   public EvalSum add(Weights w, Block block, long limit) {
-    Shape s = w.shape();
-    int c = s.c();
+    int c = w.shape().c();
     int n = (int) Math.min(limit, block.n);
     if (confusion == null) {
       confusion = new long[c * c];
     }
     Workspace ws = Workspace.get();
     for (int r0 = 0; r0 < n; r0 += CHUNK) {
-      int m = Math.min(CHUNK, n - r0);
-      if (w.single()) {
-        float[] z = FloatNet.scores(s, w.floats(), block.x, r0 * block.d, m, ws);
-        for (int i = 0; i < m; i++) {
-          int label = block.y[r0 + i];
-          confusion[label * c + FloatNet.argmax(z, i * c, c)]++;
-          loss += FloatNet.softmaxInPlace(z, i * c, c, label);
-        }
-      } else {
-        double[] z = TwoLayerNet.scores(s, w.doubles(), ws.widen(block.x, block.d, r0, m), 0, m, ws);
-        for (int i = 0; i < m; i++) {
-          int label = block.y[r0 + i];
-          confusion[label * c + TwoLayerNet.argmax(z, i * c, c)]++;
-          loss += TwoLayerNet.softmaxInPlace(z, i * c, c, label);
-        }
-      }
+      loss = w.kernel().evaluate(w, block.x, block.y, r0, Math.min(CHUNK, n - r0), confusion, loss, ws);
     }
     count += n;
     return this;

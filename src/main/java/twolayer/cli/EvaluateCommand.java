@@ -58,7 +58,7 @@ final class EvaluateCommand extends Command {
             + " classes, the data " + data.dataset().numClasses());
       }
       sc.setJobDescription("evaluate: " + split + " set");
-      EvalSum e = Evaluation.of(set, Weights.of(model.shape(), model.weights(), cfg.model().single()), cfg.loop().aggDepth());
+      EvalSum e = Evaluation.of(set, cfg.model().kernel().weights(model.shape(), model.weights()), cfg.loop().aggDepth());
       print(settings, split, e, model, reg, data.dataset().classNames, out);
     }
     return 0;

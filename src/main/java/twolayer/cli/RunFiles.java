@@ -46,7 +46,7 @@ final class RunFiles {
   static EvalSum writeRun(Path outDir, JavaSparkContext sc, Map<String, String> settings, TrainConfig cfg,
       Trainer.Result r, BlockSet test, CifarSplits data, double[] mean, double[] std, double loadSeconds) {
     sc.setJobDescription("evaluate: test set");
-    EvalSum testEval = Evaluation.of(test, Weights.of(r.shape(), r.weights(), cfg.model().single()), cfg.loop().aggDepth());
+    EvalSum testEval = Evaluation.of(test, cfg.model().kernel().weights(r.shape(), r.weights()), cfg.loop().aggDepth());
     new ModelFile(r.shape(), r.weights(), mean, std).save(outDir.resolve("model.npz"));
 
     Map<String, Object> config = new LinkedHashMap<>(settings);

@@ -238,7 +238,7 @@ public class TwoLayerNetClassifier
           .train(p.blocks(), null, p.numClasses());
       double[] losses = r.history().stream().mapToDouble(h -> ((Number) h.get("loss")).doubleValue()).toArray();
       // the final model's accuracy on a fixed sample of the training rows: one job
-      double trainAccuracy = Evaluation.of(p.blocks(), Weights.of(r.shape(), r.weights(), cfg.model().single()), depth,
+      double trainAccuracy = Evaluation.of(p.blocks(), cfg.model().kernel().weights(r.shape(), r.weights()), depth,
           Evaluation.sampleLimits(p.blocks(), Math.min(1000, n))).accuracy();
       TwoLayerNetClassificationModel model = new TwoLayerNetClassificationModel(uid, r.shape(), r.weights(),
           p.mean(), p.std(), new TwoLayerNetClassificationModel.Summary(losses, trainAccuracy));

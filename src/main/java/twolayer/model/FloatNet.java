@@ -7,7 +7,63 @@ package twolayer.model;
  * double one stays the reference that the gradient check and the invariance tests pin.
  */
 public final class FloatNet {
+  /** This kernel behind {@link NetKernel}: float weights, float sums (W1 as factors while smaller). */
+  public static final NetKernel KERNEL = Kernel.FLOAT;
+
   private FloatNet() {}
+
+  private enum Kernel implements NetKernel {
+    FLOAT;
+
+    @Override
+    public Weights weights(Shape s, double[] w) {
+      float[] f = new float[w.length];
+      for (int i = 0; i < w.length; i++) {
+        f[i] = (float) w[i];
+      }
+      return Weights.of(s, f);
+    }
+
+    @Override
+    public Sums sums() {
+      return new FloatSums();
+    }
+
+    @Override
+    public double evaluate(Weights w, float[] x, int[] y, int r0, int m, long[] confusion, double loss,
+        Workspace ws) {
+      Shape s = w.shape();
+      int c = s.c();
+      float[] z = scores(s, w.floats(), x, r0 * s.d(), m, ws); // the block read in place
+      for (int i = 0; i < m; i++) {
+        int label = y[r0 + i];
+        confusion[label * c + argmax(z, i * c, c)]++;
+        loss += softmaxInPlace(z, i * c, c, label);
+      }
+      return loss;
+    }
+
+    @Override
+    public void read(Weights w, int from, double[] into, int n) {
+      float[] f = w.floats();
+      for (int k = 0; k < n; k++) {
+        into[k] = f[from + k];
+      }
+    }
+
+    @Override
+    public void write(double[] values, Weights w, int from, int n) {
+      float[] f = w.floats();
+      for (int k = 0; k < n; k++) {
+        f[from + k] = (float) values[k];
+      }
+    }
+
+    @Override
+    public double sumOfSquares(Weights w, int from, int to) {
+      return Gemm.sumOfSquares(w.floats(), from, to);
+    }
+  }
 
   /**
    * Adds the summed data-loss gradient of m examples to {@code grad}; returns their summed loss (in double).

@@ -104,6 +104,41 @@ public final class Gemm {
     BLAS_.daxpy(a.length, 1.0, b, 1, a, 1);
   }
 
+  /** {@code y[yOff..yOff+n) += alpha·x[xOff..xOff+n)} by daxpy. */
+  public static void axpy(int n, double alpha, double[] x, int xOff, double[] y, int yOff) {
+    if (n > 0) {
+      BLAS_.daxpy(n, alpha, x, xOff, 1, y, yOff, 1);
+    }
+  }
+
+  /** {@code x[off..off+n) *= alpha} by dscal. */
+  public static void scale(int n, double alpha, double[] x, int off) {
+    if (n > 0) {
+      BLAS_.dscal(n, alpha, x, off, 1);
+    }
+  }
+
+  /** {@code Σ w[i]²} over {@code w[from..to)} (0 when empty) by ddot. */
+  public static double sumOfSquares(double[] w, int from, int to) {
+    return to <= from ? 0 : BLAS_.ddot(to - from, w, from, 1, w, from, 1);
+  }
+
+  /** {@link #columnSums(float[], int, int, float, float[], int)} in double precision (dgemv). */
+  public static void columnSums(double[] a, int m, int n, double beta, double[] out, int outOff) {
+    if (m == 0 || n == 0) {
+      if (beta == 0) {
+        java.util.Arrays.fill(out, outOff, outOff + n, 0);
+      } else if (beta != 1) {
+        scale(n, beta, out, outOff);
+      }
+      return;
+    }
+    double[] ones = new double[m];
+    java.util.Arrays.fill(ones, 1);
+    // row-major m×n is column-major n×m: y(n) += A(n×m)·ones(m)
+    BLAS_.dgemv("N", n, m, 1, a, 0, n, ones, 0, 1, beta, out, outOff, 1);
+  }
+
   /** The BLAS implementation in use (native OpenBLAS through JNI, or the Java fallback). */
   public static String implementation() {
     return BLAS_.getClass().getName();

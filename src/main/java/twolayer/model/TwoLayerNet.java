@@ -10,7 +10,53 @@ package twolayer.model;
  * {@code λ(ΣW1² + ΣW2²)} (gradient {@code 2λW}, no ½) once, see {@link #addRegularization}.
  */
 public final class TwoLayerNet {
+  /** This kernel behind {@link NetKernel}: double weights, double sums (the reference). */
+  public static final NetKernel KERNEL = Kernel.DOUBLE;
+
   private TwoLayerNet() {}
+
+  private enum Kernel implements NetKernel {
+    DOUBLE;
+
+    @Override
+    public Weights weights(Shape s, double[] w) {
+      return Weights.of(s, w);
+    }
+
+    @Override
+    public Sums sums() {
+      return new DoubleSums();
+    }
+
+    @Override
+    public double evaluate(Weights w, float[] x, int[] y, int r0, int m, long[] confusion, double loss,
+        Workspace ws) {
+      Shape s = w.shape();
+      int c = s.c();
+      double[] z = scores(s, w.doubles(), ws.widen(x, s.d(), r0, m), 0, m, ws);
+      for (int i = 0; i < m; i++) {
+        int label = y[r0 + i];
+        confusion[label * c + argmax(z, i * c, c)]++;
+        loss += softmaxInPlace(z, i * c, c, label);
+      }
+      return loss;
+    }
+
+    @Override
+    public void read(Weights w, int from, double[] into, int n) {
+      System.arraycopy(w.doubles(), from, into, 0, n);
+    }
+
+    @Override
+    public void write(double[] values, Weights w, int from, int n) {
+      System.arraycopy(values, 0, w.doubles(), from, n);
+    }
+
+    @Override
+    public double sumOfSquares(Weights w, int from, int to) {
+      return Gemm.sumOfSquares(w.doubles(), from, to);
+    }
+  }
 
   /**
    * Adds the summed data-loss gradient of m examples to {@code grad} and returns their summed loss.
@@ -20,29 +66,38 @@ public final class TwoLayerNet {
    */
   public static double lossAndGradient(Shape s, double[] w, double[] x, int xOff, int[] y, int yOff,
       int m, double[] grad, Workspace ws) {
-    int d = s.d(), h = s.h(), c = s.c();
-    ws.ensure(m, 0, h, c);
-    double[] z1 = ws.z1, a1 = ws.a1, z2 = ws.z2;
+    return lossAndGradient(s, w, x, xOff, y, yOff, m, grad, ws, true, false);
+  }
+
+  /**
+   * The same; with {@code denseW1} false the W1 part is left out and {@code grad} holds the layout from
+   * b1 on, and with {@code overwrite} the gradient is written instead of added (as {@link FloatNet}'s).
+   */
+  public static double lossAndGradient(Shape s, double[] w, double[] x, int xOff, int[] y, int yOff, int m,
+      double[] grad, Workspace ws, boolean denseW1, boolean overwrite) {
+    int d = s.d(), h = s.h(), c = s.c(), base = denseW1 ? 0 : s.b1();
+    double beta = overwrite ? 0 : 1;
     forward(s, w, x, xOff, m, ws);
+    double[] z1 = ws.z1, a1 = ws.a1, z2 = ws.z2;
     double loss = 0;
-    // z2 := p − onehot(y) = dz2, row by row (m×C)
+    // z2 := p − onehot(y) = dz2 (m×C)
     for (int i = 0; i < m; i++) {
       loss += softmaxInPlace(z2, i * c, c, y[yOff + i]);
       z2[i * c + y[yOff + i]] -= 1.0;
     }
     // dW2 += a1ᵀ·dz2: (H×m)·(m×C) = H×C
-    Gemm.gemm(true, false, h, c, m, 1.0, a1, 0, z2, 0, 1.0, grad, s.w2());
-    addColumnSums(z2, m, c, grad, s.b2());
-    // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0]: (m×C)·(C×H) = m×H, computed into a1 (no longer needed)
+    Gemm.gemm(true, false, h, c, m, 1.0, a1, 0, z2, 0, beta, grad, s.w2() - base);
+    Gemm.columnSums(z2, m, c, beta, grad, s.b2() - base);
+    // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0]: (m×C)·(C×H) = m×H, into a1
     Gemm.gemm(false, true, m, h, c, 1.0, z2, 0, w, s.w2(), 0.0, a1, 0);
     for (int i = 0; i < m * h; i++) {
-      if (z1[i] <= 0) {
-        a1[i] = 0;
-      }
+      a1[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(a1[i]) & positiveMask(z1[i]));
     }
     // dW1 += Xᵀ·dz1: (D×m)·(m×H) = D×H
-    Gemm.gemm(true, false, d, h, m, 1.0, x, xOff, a1, 0, 1.0, grad, s.w1());
-    addColumnSums(a1, m, h, grad, s.b1());
+    if (denseW1) {
+      Gemm.gemm(true, false, d, h, m, 1.0, x, xOff, a1, 0, beta, grad, s.w1());
+    }
+    Gemm.columnSums(a1, m, h, beta, grad, s.b1() - base);
     return loss;
   }
 
@@ -56,10 +111,10 @@ public final class TwoLayerNet {
     // z1 = X·W1 + b1: (m×D)·(D×H) = m×H
     Gemm.gemm(false, false, m, h, d, 1.0, x, xOff, w, s.w1(), 0.0, z1, 0);
     for (int i = 0; i < m; i++) {
-      for (int j = 0; j < h; j++) {
-        double v = z1[i * h + j] + w[s.b1() + j];
-        z1[i * h + j] = v;
-        a1[i * h + j] = v > 0 ? v : 0;
+      for (int j = 0, o = i * h, b1 = s.b1(); j < h; j++) {
+        double v = z1[o + j] + w[b1 + j];
+        z1[o + j] = v;
+        a1[o + j] = Double.longBitsToDouble(Double.doubleToRawLongBits(v) & positiveMask(v)); // see FloatNet
       }
     }
     // z2 = a1·W2 + b2: (m×H)·(H×C) = m×C
@@ -69,6 +124,12 @@ public final class TwoLayerNet {
         z2[i * c + k] += w[s.b2() + k];
       }
     }
+  }
+
+  /** All ones when {@code z > 0}, else 0 (also for −0), without a branch (see {@link FloatNet}). */
+  static long positiveMask(double z) {
+    long b = Double.doubleToRawLongBits(z);
+    return ~(((b - 1) | b) >> 63);
   }
 
   /**
@@ -150,13 +211,5 @@ public final class TwoLayerNet {
       }
     }
     return best;
-  }
-
-  private static void addColumnSums(double[] a, int m, int n, double[] out, int outOff) {
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        out[outOff + j] += a[i * n + j];
-      }
-    }
   }
 }

@@ -6,41 +6,41 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
- * The parameters as they travel to the executors: in the precision the kernels compute in
+ * The parameters as they travel to the executors, in the precision of their {@link NetKernel}
  * ({@code float} halves what is broadcast). Exactly one of {@link #doubles()}, {@link #floats()} is set.
  * Serialised as bulk arrays (see {@link ArrayIO}).
  */
 public final class Weights implements Serializable {
   private final Shape shape;
+  private final NetKernel kernel;
   private boolean factors = true;
   private transient double[] doubles;
   private transient float[] floats;
 
-  private Weights(Shape shape, double[] doubles, float[] floats) {
+  private Weights(Shape shape, NetKernel kernel, double[] doubles, float[] floats) {
     this.shape = shape;
+    this.kernel = kernel;
     this.doubles = doubles;
     this.floats = floats;
   }
 
-  /** Wraps the driver's double parameters, narrowed to float when {@code single}. */
-  public static Weights of(Shape shape, double[] w, boolean single) {
-    if (!single) {
-      return new Weights(shape, w, null);
-    }
-    float[] f = new float[w.length];
-    for (int i = 0; i < w.length; i++) {
-      f[i] = (float) w[i];
-    }
-    return new Weights(shape, null, f);
+  /** Double parameters as they are, for {@link TwoLayerNet#KERNEL}. */
+  static Weights of(Shape shape, double[] w) {
+    return new Weights(shape, TwoLayerNet.KERNEL, w, null);
   }
 
-  /** Wraps float parameters as they are (the driver's weights in float precision, see DriverUpdate). */
+  /** Float parameters as they are, for {@link FloatNet#KERNEL} (the driver's float weights). */
   public static Weights of(Shape shape, float[] w) {
-    return new Weights(shape, null, w);
+    return new Weights(shape, FloatNet.KERNEL, null, w);
   }
 
   public Shape shape() {
     return shape;
+  }
+
+  /** The kernel that computes with these weights. */
+  public NetKernel kernel() {
+    return kernel;
   }
 
   public double[] doubles() {
@@ -51,13 +51,9 @@ public final class Weights implements Serializable {
     return floats;
   }
 
-  public boolean single() {
-    return floats != null;
-  }
-
-  /** Whether small partial sums may send the W1 gradient as factors (float only; on by default). */
+  /** Whether small partial sums may send the W1 gradient as factors (the float kernel's; on by default). */
   public boolean factors() {
-    return factors && single();
+    return factors;
   }
 
   /** Always send dense partial sums (for comparisons). */

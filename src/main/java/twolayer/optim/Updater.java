@@ -26,6 +26,20 @@ public interface Updater {
    */
   void update(double[] w, double[] g, int at, int n, double learningRate);
 
+  /**
+   * The step as {@code w ← w − scale·sum − decay·w} (decay on the weights, not the biases) for the batch's
+   * summed gradient, when the rule is that linear, else null: the driver then takes it in the weights'
+   * own precision, in place, fused with the W1 product (see {@code train.DriverUpdate}).
+   *
+   * @param inv 1/B; @param reg λ of {@code λ(ΣW1² + ΣW2²)}
+   */
+  default Linear linear(double learningRate, double reg, double inv) {
+    return null;
+  }
+
+  /** A step {@code w ← w − scale·sum − decay·w}. */
+  record Linear(double scale, double decay) {}
+
   /** The rule's state as named arrays (a copy of nothing for plain SGD). */
   default Map<String, double[]> state() {
     return Map.of();

@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import twolayer.agg.GradientSum;
 import twolayer.agg.Step;
 import twolayer.data.Block;
+import twolayer.model.FloatNet;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.optim.Sgd;
@@ -29,7 +30,7 @@ public final class LocalIteration implements AutoCloseable {
   /** Float weights drawn with {@code std} and {@code seed}, one thread per block. */
   public LocalIteration(Shape s, Block[] blocks, double std, long seed, double reg) {
     this.blocks = blocks.clone();
-    this.driver = new DriverUpdate(s, new Sgd(), reg, TwoLayerNet.initialWeights(s, std, seed), true);
+    this.driver = new DriverUpdate(s, new Sgd(), reg, TwoLayerNet.initialWeights(s, std, seed), FloatNet.KERNEL);
     this.pool = Executors.newFixedThreadPool(blocks.length);
   }
 

@@ -51,7 +51,7 @@ final class ModelRun {
     if (resumeFrom != null && !resumeFrom.optimizer().isEmpty()) {
       updater.restore(resumeFrom.optimizer());
     }
-    driver = new DriverUpdate(s, updater, o.reg(), w, cfg.model().single());
+    driver = new DriverUpdate(s, updater, o.reg(), w, cfg.model().kernel());
     trainSample = Evaluation.sampleLimits(train, cfg.loop().trainEvalSize());
     total = cfg.totalIterations();
     history = resumeFrom != null ? new ArrayList<>(resumeFrom.history()) : new ArrayList<>();
@@ -146,7 +146,7 @@ final class ModelRun {
     if (best.beats(valAcc)) {
       System.arraycopy(best.weights(), 0, w, 0, w.length); // early stopping keeps the best model seen
       valAcc = best.accuracy();
-      trainAcc = Evaluation.of(train, Weights.of(s, w, cfg.model().single()), cfg.loop().aggDepth(), trainSample)
+      trainAcc = Evaluation.of(train, cfg.model().kernel().weights(s, w), cfg.loop().aggDepth(), trainSample)
           .accuracy();
     }
     double loopSeconds = clock.loopSeconds();

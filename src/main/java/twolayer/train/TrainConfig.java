@@ -1,6 +1,7 @@
 package twolayer.train;
 
 import java.util.List;
+import twolayer.model.NetKernel;
 
 /**
  * Every setting of a training run in five groups, immutable and already validated (see
@@ -22,9 +23,9 @@ public record TrainConfig(Data data, Model model, Optim optim, Loop loop, Run ru
 
   /** The network: its hidden layer, its initial weights and the kernels' arithmetic. */
   public record Model(int hiddenSize, String init, double initStd, String precision) {
-    /** True for float32 kernels (the default), false for float64. */
-    public boolean single() {
-      return precision.equals("float");
+    /** The kernels' arithmetic: float32 for {@code float} (the default), float64 for {@code double}. */
+    public NetKernel kernel() {
+      return NetKernel.of(precision.equals("float"));
     }
   }
 
@@ -65,7 +66,7 @@ public record TrainConfig(Data data, Model model, Optim optim, Loop loop, Run ru
    * size, seed, train size), the kernels' precision and the aggregation tree.
    */
   public List<Object> packing() {
-    return List.of(loop.batchSize(), loop.seed(), data.trainSize(), model.single(), loop.aggDepth());
+    return List.of(loop.batchSize(), loop.seed(), data.trainSize(), model.kernel(), loop.aggDepth());
   }
 
   /** The number of iterations this configuration runs. */

@@ -1,5 +1,6 @@
 package twolayer.agg;
 
+import twolayer.model.FloatNet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import twolayer.NetBounds;
 import twolayer.data.Block;
 import twolayer.model.Shape;
+import twolayer.model.Sums;
+import twolayer.model.W1Factors;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
 import twolayer.model.Workspace;
@@ -103,8 +106,8 @@ class GradientSumTest {
     double[] w = rounded(s, TwoLayerNet.initialWeights(s, 0.3, 2)); // the float kernel's weights
     GradientSum[] factored = new GradientSum[3], dense = new GradientSum[3];
     for (int p = 0; p < 3; p++) { // three partitions of 8 rows
-      factored[p] = roundTrip(share(Weights.of(s, w, true), x, y, p, 8, 3));
-      dense[p] = share(Weights.of(s, w, true).denseSums(), x, y, p, 8, 3);
+      factored[p] = roundTrip(share(FloatNet.KERNEL.weights(s, w), x, y, p, 8, 3));
+      dense[p] = share(FloatNet.KERNEL.weights(s, w).denseSums(), x, y, p, 8, 3);
     }
     assertEquals(8, factored[0].factorRows());
     GradientSum f = factored[0].merge(factored[1]);
@@ -130,7 +133,7 @@ class GradientSumTest {
     double[] w = TwoLayerNet.initialWeights(s, 0.3, 5);
     GradientSum[] parts = new GradientSum[2];
     for (int p = 0; p < 2; p++) {
-      parts[p] = share(Weights.of(s, w, true), x, y, p, 5, 2);
+      parts[p] = share(FloatNet.KERNEL.weights(s, w), x, y, p, 5, 2);
     }
     double[] first = null;
     for (int[] order : new int[][] {{0, 1}, {1, 0}}) {
@@ -154,11 +157,16 @@ class GradientSumTest {
     float[] x = gaussians(r, 16 * s.d());
     int[] y = r.ints(16, 0, s.c()).toArray();
     double[] w = rounded(s, TwoLayerNet.initialWeights(s, 0.3, 4));
-    Step step = new Step(Weights.of(s, w, true), new int[][] {range(16)});
+    Step step = new Step(FloatNet.KERNEL.weights(s, w), new int[][] {range(16)});
     GradientSum whole = new GradientSum().add(step, Block.of(0, x, y));
     GradientSum blocks = roundTrip(whole);
     assertEquals(16, blocks.factorRows());
-    blocks.multiplyOutParallel(null, null);
+    Sums sums = blocks.sums(); // as the driver's update multiplies them out: 256 rows of dW1 at a time
+    float[] c = sums.withW1(null);
+    W1Factors f = sums.takeFactors();
+    for (int d0 = 0; d0 < s.d(); d0 += 256) {
+      f.product(s, d0, Math.min(s.d(), d0 + 256), 1f, 0f, c);
+    }
     assertEquals(0, blocks.factorRows());
     // the same 16 products x·dz1 per W1 entry, summed by sgemm calls of other shapes: 2·γ_16·Σ|x·dz1| apart at most
     assertWithin(whole.gradient(), blocks.gradient(), NetBounds.of(s, w, x, 0, y, 0, 16, U_FLOAT).reordering(U_FLOAT),
@@ -171,7 +179,7 @@ class GradientSumTest {
     Random r = new Random(13);
     float[] x = gaussians(r, 48 * s.d());
     int[] y = r.ints(48, 0, s.c()).toArray();
-    Weights w = Weights.of(s, TwoLayerNet.initialWeights(s, 0.3, 6), true);
+    Weights w = FloatNet.KERNEL.weights(s, TwoLayerNet.initialWeights(s, 0.3, 6));
     ArrayPool.clear();
     for (int m : new int[] {8, 24}) {
       double[] fresh = share(w, x, y, 0, m, 2).merge(share(w, x, y, 1, m, 2)).gradient();
@@ -207,6 +215,19 @@ class GradientSumTest {
   }
 
   @Test
+  void sumsOfEitherKernelComeBackFromSerialisationAsTheyWere() throws Exception {
+    Block block = Block.of(0, xf, y);
+    for (Weights wk : new Weights[] {TwoLayerNet.KERNEL.weights(S, w), FloatNet.KERNEL.weights(S, w).denseSums(), FloatNet.KERNEL.weights(S, w)}) {
+      GradientSum sent = new GradientSum().add(new Step(wk, new int[][] {range(N)}), block);
+      GradientSum back = roundTrip(sent);
+      assertEquals(sent.count(), back.count());
+      assertEquals(sent.loss(), back.loss(), 0.0);
+      assertEquals(sent.factorRows(), back.factorRows());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(sent.gradient(), back.gradient(), wk.kernel().toString());
+    }
+  }
+
+  @Test
   void zeroValueIsTiny() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
@@ -218,7 +239,7 @@ class GradientSumTest {
   @Test
   void evalSumCountsAndMerges() {
     Block all = Block.of(0, xf, y);
-    Weights wd = Weights.of(S, w, false);
+    Weights wd = TwoLayerNet.KERNEL.weights(S, w);
     EvalSum whole = new EvalSum().add(wd, all, Long.MAX_VALUE);
     List<Block> parts = blocks(7);
     EvalSum merged = new EvalSum();
@@ -245,8 +266,8 @@ class GradientSumTest {
     double[] wf = rounded(S, w);
     NetBounds f = NetBounds.of(S, wf, xf, 0, y, 0, N, U_FLOAT), d = NetBounds.of(S, wf, xf, 0, y, 0, N, U_DOUBLE);
     assertTrue(unclear(f, d) < N / 3, "most classes are clear: " + unclear(f, d) + " of " + N);
-    assertEquals(new EvalSum().add(Weights.of(S, wf, false), all, Long.MAX_VALUE).accuracy(),
-        new EvalSum().add(Weights.of(S, w, true), all, Long.MAX_VALUE).accuracy(), (double) unclear(f, d) / N);
+    assertEquals(new EvalSum().add(TwoLayerNet.KERNEL.weights(S, wf), all, Long.MAX_VALUE).accuracy(),
+        new EvalSum().add(FloatNet.KERNEL.weights(S, w), all, Long.MAX_VALUE).accuracy(), (double) unclear(f, d) / N);
   }
 
   List<Block> blocks(int size) {
@@ -269,7 +290,7 @@ class GradientSumTest {
 
   /** The weights as the float kernel has them (rounded to float), in double. */
   static double[] rounded(Shape s, double[] w) {
-    return widen(Weights.of(s, w, true).floats());
+    return widen(FloatNet.KERNEL.weights(s, w).floats());
   }
 
   static GradientSum withLoss(GradientSum g, double loss) {
@@ -286,7 +307,7 @@ class GradientSumTest {
   }
 
   Step step(int[][] rows) {
-    return new Step(Weights.of(S, w, false), rows);
+    return new Step(TwoLayerNet.KERNEL.weights(S, w), rows);
   }
 
   static int[] range(int n) {

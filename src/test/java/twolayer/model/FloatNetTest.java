@@ -26,7 +26,7 @@ class FloatNetTest {
     }
     int[] y = rnd.ints(m, 0, s.c()).toArray();
     double[] w = TwoLayerNet.initialWeights(s, 1e-2, 3);
-    float[] wf = Weights.of(s, w, true).floats();
+    float[] wf = FloatNet.KERNEL.weights(s, w).floats();
     for (int i = 0; i < w.length; i++) {
       w[i] = wf[i]; // the same weights in both precisions
     }

@@ -185,4 +185,25 @@ class TwoLayerNetTest {
     }
     return a;
   }
+
+  @Test
+  void reluMaskKeepsExactlyThePositives() {
+    double[] kept = {Double.MIN_VALUE, 1e-300, 1, Double.MAX_VALUE, Double.POSITIVE_INFINITY};
+    double[] dropped = {0, -0.0, -Double.MIN_VALUE, -1, -Double.MAX_VALUE, Double.NEGATIVE_INFINITY};
+    for (double z : kept) {
+      assertEquals(-1L, TwoLayerNet.positiveMask(z), "keeps " + z);
+    }
+    for (double z : dropped) {
+      assertEquals(0L, TwoLayerNet.positiveMask(z), "drops " + z);
+    }
+  }
+
+  @Test
+  void kernelsAreChosenOnceByPrecision() {
+    Shape s = new Shape(2, 3, 2);
+    double[] w = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0, 0, 0, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 0, 0};
+    Weights d = NetKernel.of(false).weights(s, w), f = NetKernel.of(true).weights(s, w);
+    assertTrue(d.kernel() == TwoLayerNet.KERNEL && d.doubles() == w, "double: the caller's array");
+    assertTrue(f.kernel() == FloatNet.KERNEL && f.floats()[4] == 0.5f, "float: a rounded copy");
+  }
 }

@@ -57,7 +57,7 @@ class DistributedGradientTest extends LocalSparkTest {
         rows[p] = java.util.stream.IntStream.range(0, hi - lo).toArray();
       }
       JavaRDD<Block> rdd = sc.parallelize(blocks, parts);
-      Broadcast<Step> step = sc.broadcast(new Step(Weights.of(s, w, false), rows));
+      Broadcast<Step> step = sc.broadcast(new Step(TwoLayerNet.KERNEL.weights(s, w), rows));
       GradientSum sum = rdd.treeAggregate(new GradientSum(), (a, b) -> a.add(step.value(), b),
           GradientSum::merge, 2);
       step.destroy();

@@ -16,6 +16,7 @@ import twolayer.agg.GradientSum;
 import twolayer.agg.Step;
 import twolayer.data.Block;
 import twolayer.model.FloatNet;
+import twolayer.model.NetKernel;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
@@ -41,13 +42,13 @@ class DriverUpdateTest {
     for (String rule : new String[] {"sgd", "momentum", "nesterov", "adam"}) {
       double[] ref = TwoLayerNet.initialWeights(S, 0.01, 7), w = ref.clone();
       Updater refRule = Updater.of(rule, S.size(), 0.9, 0.9, 0.999, 1e-8);
-      DriverUpdate driver = new DriverUpdate(S, Updater.of(rule, S.size(), 0.9, 0.9, 0.999, 1e-8), reg, w, true);
+      DriverUpdate driver = new DriverUpdate(S, Updater.of(rule, S.size(), 0.9, 0.9, 0.999, 1e-8), reg, w, FloatNet.KERNEL);
       RuleBound rb = new RuleBound(rule, S.size());
       boolean noticed = false;
       for (int it = 0; it < 3; it++) {
         driver.copyTo(ref); // each step checked from the same weights: their roundings do not add up
         double[] w0 = ref.clone();
-        GradientSum a = sum(Weights.of(S, ref, true), block);
+        GradientSum a = sum(FloatNet.KERNEL.weights(S, ref), block);
         assertEquals(ROWS, a.factorRows());
         double[] data = a.gradient();
         for (int i = 0; i < data.length; i++) {
@@ -73,7 +74,7 @@ class DriverUpdateTest {
         // sums of the same ROWS products x·dz1, each within γ_ROWS·Σ|x·dz1| of the exact sum (the rest
         // of the sums are the same bits). The rule carries that into the weights (RuleBound); plain SGD
         // multiplies the factors straight into the float weights (sgdBound).
-        double[] terms = w1Terms(Weights.of(S, w0, true), block);
+        double[] terms = w1Terms(FloatNet.KERNEL.weights(S, w0), block);
         double[] bound;
         if ("sgd".equals(rule)) {
           bound = sgdBound(w0, ref, data, terms, reg, lr, ROWS, ROWS, true);
@@ -105,13 +106,13 @@ class DriverUpdateTest {
     }
     Block block = Block.of(0, x, r.ints(ROWS, 0, S.c()).toArray());
     double[] ref = TwoLayerNet.initialWeights(S, 0.01, 7), w = ref.clone();
-    DriverUpdate driver = new DriverUpdate(S, Updater.of("momentum", S.size(), 0.9, 0, 0, 0), 0.05, w, false);
+    DriverUpdate driver = new DriverUpdate(S, Updater.of("momentum", S.size(), 0.9, 0, 0, 0), 0.05, w, TwoLayerNet.KERNEL);
     Updater refRule = Updater.of("momentum", S.size(), 0.9, 0, 0, 0);
     RuleBound rb = new RuleBound("momentum", S.size());
     for (int it = 0; it < 2; it++) {
       driver.copyTo(ref); // in double the driver's weights are w itself; the reference starts from them
       double[] w0 = ref.clone();
-      GradientSum a = sum(Weights.of(S, ref, false), block);
+      GradientSum a = sum(TwoLayerNet.KERNEL.weights(S, ref), block);
       double[] g = a.gradient();
       for (int i = 0; i < g.length; i++) {
         g[i] /= a.count();
@@ -147,11 +148,11 @@ class DriverUpdateTest {
     }
     double reg = 0.05, lr = 0.1;
     double[] ref = TwoLayerNet.initialWeights(S, 0.01, 7), w = ref.clone();
-    DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), reg, w, true);
+    DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), reg, w, FloatNet.KERNEL);
     driver.copyTo(ref);
     double[] w0 = ref.clone();
-    GradientSum a = mixed(Weights.of(S, ref, true), blocks);
-    assertTrue(a.factorRows() > 0 && a.floatBase() == 0, "factors beside a dense W1 part");
+    GradientSum a = mixed(FloatNet.KERNEL.weights(S, ref), blocks);
+    assertTrue(a.factorRows() > 0 && a.sums().hasW1(), "factors beside a dense W1 part");
     double[] data = a.gradient();
     for (int i = 0; i < data.length; i++) {
       data[i] /= a.count();
@@ -165,7 +166,7 @@ class DriverUpdateTest {
     driver.copyTo(w);
     // W1 is partition 1's dense float sum plus partition 0's factors multiplied out onto it (beta 1), in
     // blocks on the driver and in one product for the reference: each within γ_{ROWS+1}·(|dense| + Σ|x·dz1|)
-    Weights wf = Weights.of(S, w0, true);
+    Weights wf = FloatNet.KERNEL.weights(S, w0);
     double[] dense = new GradientSum().add(new Step(Weights.of(S, wf.floats()).denseSums(), both()), blocks[1]).gradient();
     double[] terms = w1Terms(wf, blocks[0]);
     for (int i = 0; i < S.b1(); i++) {
@@ -300,11 +301,11 @@ class DriverUpdateTest {
 
   @Test
   void nonFiniteWeightsGiveNaN() {
-    for (boolean single : new boolean[] {true, false}) {
+    for (NetKernel kernel : new NetKernel[] {FloatNet.KERNEL, TwoLayerNet.KERNEL}) {
       double[] w = TwoLayerNet.initialWeights(S, 0.01, 7);
       float[] x = new float[ROWS * S.d()];
       x[5] = Float.NaN;
-      DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), 0.01, w, single);
+      DriverUpdate driver = new DriverUpdate(S, Updater.of("sgd", S.size(), 0, 0, 0, 0), 0.01, w, kernel);
       Block bad = Block.of(0, x, new int[ROWS]);
       assertTrue(Double.isFinite(driver.apply(sum(driver.weights(), bad), 0.1)), "the weights before were finite");
       // the NaN gradient made weights NaN: the next iteration's loss shows it

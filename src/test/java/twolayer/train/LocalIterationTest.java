@@ -1,5 +1,6 @@
 package twolayer.train;
 
+import twolayer.model.FloatNet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static twolayer.FloatBounds.U_DOUBLE;
@@ -32,7 +33,7 @@ class LocalIterationTest {
     }
     int[][] rows = {{1, 4, 9, 30}, {0, 2, 3, 7, 49}}; // 9 rows: the W1 gradient comes as factors
     // the trainer's weights are these rounded to float: the double reference takes the same values
-    float[] wf = Weights.of(S, TwoLayerNet.initialWeights(S, 0.01, 1), true).floats();
+    float[] wf = FloatNet.KERNEL.weights(S, TwoLayerNet.initialWeights(S, 0.01, 1)).floats();
     double[] w0 = new double[wf.length];
     for (int i = 0; i < wf.length; i++) {
       w0[i] = wf[i];

@@ -113,7 +113,7 @@ class TrainConfigTest {
       assertEquals(e.getValue(), read(c, e.getKey()), e.getKey());
     }
     assertEquals(29 * (7300 / 19), c.totalIterations()); // epochs override iterations
-    assertEquals(List.of(19, 61L, 7300, false, 71), c.packing());
+    assertEquals(List.of(19, 61L, 7300, twolayer.model.TwoLayerNet.KERNEL, 71), c.packing());
   }
 
   @Test
@@ -122,7 +122,7 @@ class TrainConfigTest {
     assertNull(c.data().md5());
     assertEquals("out/checkpoints", c.run().checkpoints());
     assertEquals(1000, c.totalIterations());
-    assertEquals(true, c.model().single());
+    assertEquals(twolayer.model.FloatNet.KERNEL, c.model().kernel());
     for (String key : List.of("hidden-size", "batch-size", "iterations", "train-size", "log-every")) {
       assertEquals(Integer.parseInt(shipped().getProperty(key)), read(c, key), key);
     }
