@@ -28,7 +28,7 @@ public final class GradientSum implements Serializable, Transport.Reusable {
     long t0 = System.nanoTime();
     Weights w = step.weights();
     sums = sums != null ? sums : w.kernel().sums();
-    loss += sums.add(w, block.x, block.y, rows, block.partition);
+    loss += sums.add(w, block.x, block.y, rows, block.partition, step.noise());
     count += rows.length;
     computeNanos += System.nanoTime() - t0;
     return this;

@@ -175,11 +175,12 @@ public final class Settings {
         .trainSize(intAtLeast("train-size", 1)).valSize(intAtLeast("val-size", 1))
         .testSize(intAtLeast("test-size", 1))
         .standardize(Boolean.parseBoolean(oneOf("standardize", "true", "false")))
+        .flip(Boolean.parseBoolean(oneOf("flip", "true", "false"))).cropPad(intAtLeast("crop-pad", 0))
         .hiddenSize(intAtLeast("hidden-size", 1)).init(oneOf("init", "std", "he")).initStd(positive("init-std"))
         .precision(oneOf("precision", "float", "double"))
         .updateRule(oneOf("update-rule", "sgd", "momentum", "nesterov", "adam"))
-        .learningRate(positive("learning-rate")).reg(atLeastZero("reg")).momentum(below1("momentum"))
-        .beta1(below1("beta1")).beta2(below1("beta2")).epsilon(positive("epsilon"))
+        .learningRate(positive("learning-rate")).reg(atLeastZero("reg")).dropout(below1("dropout"))
+        .momentum(below1("momentum")).beta1(below1("beta1")).beta2(below1("beta2")).epsilon(positive("epsilon"))
         .schedule(oneOf("schedule", "step", "cosine")).lrDecay(fraction("lr-decay"))
         .batchSize(intAtLeast("batch-size", 1)).iterations(intAtLeast("iterations", 1))
         .epochs(intAtLeast("epochs", 0)).seed(longValue("seed")).aggDepth(intAtLeast("agg-depth", 1))
@@ -190,6 +191,9 @@ public final class Settings {
         .build();
     if (c.data().places().isEmpty()) {
       throw new UserError("data: no place given; pass --data FOLDER|ARCHIVE|URL");
+    }
+    if (c.data().cropPad() > 16) {
+      throw new UserError("crop-pad: " + c.data().cropPad() + " must be at most 16 (pixels of a 32x32 image)");
     }
     if (c.loop().batchSize() > c.data().trainSize()) {
       throw new UserError("batch-size: " + c.loop().batchSize() + " is larger than the training set (train-size "

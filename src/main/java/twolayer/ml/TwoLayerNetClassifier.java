@@ -257,10 +257,10 @@ public class TwoLayerNetClassifier
   private TrainConfig config(int n, int b, int depth) {
     return TrainConfig.builder()
         .places(List.of()).md5(null).cacheDir("data").partitions(0).trainSize(n).valSize(0).testSize(0)
-        .standardize((Boolean) $(standardize))
+        .standardize((Boolean) $(standardize)).flip(false).cropPad(0)
         .hiddenSize((Integer) $(hiddenSize)).init((String) $(init)).initStd((Double) $(initStd))
         .precision((String) $(precision))
-        .updateRule((String) $(solver)).learningRate((Double) $(stepSize)).reg((Double) $(regParam))
+        .updateRule((String) $(solver)).learningRate((Double) $(stepSize)).reg((Double) $(regParam)).dropout(0)
         .momentum((Double) $(momentum)).beta1(0.9).beta2(0.999).epsilon(1e-8).schedule("step")
         .lrDecay((Double) $(lrDecay))
         .batchSize(b).iterations((Integer) $(maxIter)).epochs(0).seed((Long) $(seed)).aggDepth(depth)

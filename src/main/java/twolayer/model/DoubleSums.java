@@ -9,7 +9,7 @@ final class DoubleSums implements Sums {
   private transient double[] sums;
 
   @Override
-  public double add(Weights w, float[] x, int[] y, int[] rows, int partition) {
+  public double add(Weights w, float[] x, int[] y, int[] rows, int partition, Noise noise) {
     Shape s = w.shape();
     Workspace ws = Workspace.get();
     double[] xs = ws.gather(x, y, s.d(), rows);

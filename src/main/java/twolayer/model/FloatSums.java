@@ -24,7 +24,7 @@ final class FloatSums implements Sums {
   private transient List<float[]> spent;
 
   @Override
-  public double add(Weights w, float[] x, int[] y, int[] rows, int partition) {
+  public double add(Weights w, float[] x, int[] y, int[] rows, int partition, Noise noise) {
     Shape s = shape = w.shape();
     Workspace ws = Workspace.get();
     boolean factor = w.factors() && W1Factors.smaller(s, factors.rows() + rows.length);

@@ -7,8 +7,11 @@ import java.io.Serializable;
  * tasks send back ({@link NetKernel#sums}). Sums only: the driver divides by n and adds {@code 2λW}.
  */
 public interface Sums extends Serializable {
-  /** Adds the gradient of rows {@code rows} of a row-major block {@code x} (labels y); returns their summed loss. */
-  double add(Weights w, float[] x, int[] y, int[] rows, int partition);
+  /**
+   * Adds the gradient of rows {@code rows} of partition {@code partition}'s row-major block {@code x}
+   * (labels y) under the iteration's train-time {@code noise}; returns their summed loss.
+   */
+  double add(Weights w, float[] x, int[] y, int[] rows, int partition, Noise noise);
 
   /** Adds {@code o} (of the same kernel) into these sums and returns them; o is spent. */
   Sums merge(Sums o);

@@ -25,6 +25,11 @@ final class BatchSampler {
     this.seed = seed;
   }
 
+  /** Global index of each partition's first row (P values). */
+  long[] starts() {
+    return java.util.Arrays.copyOf(starts, starts.length - 1);
+  }
+
   /** Local row indices, per partition and sorted, of batch {@code t} of {@code epoch}. */
   int[][] rows(int epoch, int t) {
     int n = (int) starts[starts.length - 1];

@@ -175,7 +175,7 @@ public final class Checkpoints {
   public static void checkCompatible(State s, Map<String, String> now, Shape shape) {
     for (String key : List.of("hidden-size", "precision", "batch-size", "seed", "train-size", "reg",
         "learning-rate", "lr-decay", "init-std", "partitions", "update-rule", "momentum", "beta1", "beta2",
-        "epsilon", "init", "standardize", "schedule")) {
+        "epsilon", "init", "standardize", "schedule", "flip", "crop-pad", "dropout")) {
       Object then = s.config().get(key);
       if (then != null && !String.valueOf(then).equals(now.get(key))) {
         throw new UserError("--resume: " + s.location() + " was written with " + key + "=" + then

@@ -17,9 +17,10 @@ public record TrainConfig(Data data, Model model, Optim optim, Loop loop, Run ru
    * @param places the data locations, tried in order (the {@code data} key)
    * @param md5 the archive's checksum; null for the official one
    * @param partitions 0 means Spark's default parallelism
+   * @param flip, cropPad train-time augmentation of the batches' images (see {@link twolayer.model.Noise})
    */
   public record Data(List<String> places, String md5, String cacheDir, int partitions, int trainSize,
-      int valSize, int testSize, boolean standardize) {}
+      int valSize, int testSize, boolean standardize, boolean flip, int cropPad) {}
 
   /** The network: its hidden layer, its initial weights and the kernels' arithmetic. */
   public record Model(int hiddenSize, String init, double initStd, String precision) {
@@ -30,8 +31,8 @@ public record TrainConfig(Data data, Model model, Optim optim, Loop loop, Run ru
   }
 
   /** The update rule and its learning-rate schedule. */
-  public record Optim(String updateRule, double learningRate, double reg, double momentum, double beta1,
-      double beta2, double epsilon, String schedule, double lrDecay) {}
+  public record Optim(String updateRule, double learningRate, double reg, double dropout, double momentum,
+      double beta1, double beta2, double epsilon, String schedule, double lrDecay) {}
 
   /**
    * The iterations: how many, on which batches, how their sums are added, when to evaluate and stop.
@@ -63,10 +64,11 @@ public record TrainConfig(Data data, Model model, Optim optim, Loop loop, Run ru
 
   /**
    * What models trained in the same Spark jobs must share (Trainer.trainPacked): the batches (batch
-   * size, seed, train size), the kernels' precision and the aggregation tree.
+   * size, seed, train size, augmentation, dropout), the kernels' precision and the aggregation tree.
    */
   public List<Object> packing() {
-    return List.of(loop.batchSize(), loop.seed(), data.trainSize(), model.kernel(), loop.aggDepth());
+    return List.of(loop.batchSize(), loop.seed(), data.trainSize(), model.kernel(), loop.aggDepth(),
+        data.flip(), data.cropPad(), optim.dropout());
   }
 
   /** The number of iterations this configuration runs. */

@@ -20,6 +20,8 @@ public final class TrainConfigBuilder {
   private Integer valSize;
   private Integer testSize;
   private Boolean standardize;
+  private Boolean flip;
+  private Integer cropPad;
   // model
   private Integer hiddenSize;
   private String init;
@@ -29,6 +31,7 @@ public final class TrainConfigBuilder {
   private String updateRule;
   private Double learningRate;
   private Double reg;
+  private Double dropout;
   private Double momentum;
   private Double beta1;
   private Double beta2;
@@ -92,6 +95,21 @@ public final class TrainConfigBuilder {
 
   public TrainConfigBuilder standardize(boolean v) {
     standardize = v;
+    return this;
+  }
+
+  public TrainConfigBuilder flip(boolean v) {
+    flip = v;
+    return this;
+  }
+
+  public TrainConfigBuilder cropPad(int v) {
+    cropPad = v;
+    return this;
+  }
+
+  public TrainConfigBuilder dropout(double v) {
+    dropout = v;
     return this;
   }
 
@@ -234,9 +252,9 @@ public final class TrainConfigBuilder {
     // the only positional calls: each argument is the field of the same name (TrainConfigTest checks)
     return new TrainConfig(
         new TrainConfig.Data(places, md5.isEmpty() ? null : md5, cacheDir, partitions, trainSize, valSize,
-            testSize, standardize),
+            testSize, standardize, flip, cropPad),
         new TrainConfig.Model(hiddenSize, init, initStd, precision),
-        new TrainConfig.Optim(updateRule, learningRate, reg, momentum, beta1, beta2, epsilon, schedule, lrDecay),
+        new TrainConfig.Optim(updateRule, learningRate, reg, dropout, momentum, beta1, beta2, epsilon, schedule, lrDecay),
         new TrainConfig.Loop(batchSize, iterations, epochs, seed, aggDepth, trainEvalSize, earlyStopping),
         new TrainConfig.Run(out, master, logEvery, checkpointDir, checkpointEvery, checkpointKeep));
   }

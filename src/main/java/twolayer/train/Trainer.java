@@ -10,6 +10,7 @@ import twolayer.agg.PackedSum;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.model.Shape;
+import twolayer.model.Noise;
 import twolayer.model.Weights;
 import twolayer.transport.ArrayPool;
 import twolayer.transport.Shared;
@@ -124,7 +125,7 @@ public final class Trainer {
       sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1)
           + (runs.size() > 1 ? " (" + models.length + " models)" : "/" + c0.totalIterations()));
       long t0 = System.nanoTime();
-      PackedStep ps = new PackedStep(models, sampler.rows(epoch, t));
+      PackedStep ps = new PackedStep(models, sampler.rows(epoch, t), noise(c0, sampler, epoch, it));
       Shared<PackedStep> step = transport.perJob(sc, ps);
       long t1 = System.nanoTime();
       PackedSum sum = transport.aggregate(train.rdd(), new PackedSum(), new AddBlock(step), PackedSum::merge,
@@ -168,6 +169,12 @@ public final class Trainer {
   }
 
   /** The runs that still train at iteration {@code it}: neither diverged nor done. */
+  /** Iteration {@code it}'s train-time noise (the packed runs share it: it is part of their packing). */
+  private static Noise noise(TrainConfig c, BatchSampler sampler, int epoch, int it) {
+    return new Noise(c.data().flip(), c.data().cropPad(), c.optim().dropout(), c.loop().seed(), epoch, it,
+        sampler.starts());
+  }
+
   private static List<ModelRun> going(List<ModelRun> runs, int it) {
     List<ModelRun> going = new ArrayList<>();
     for (ModelRun r : runs) {

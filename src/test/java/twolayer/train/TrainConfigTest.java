@@ -29,6 +29,9 @@ class TrainConfigTest {
     v.put("val-size", 79);
     v.put("test-size", 83);
     v.put("standardize", true);
+    v.put("flip", true);
+    v.put("crop-pad", 5);
+    v.put("dropout", 0.29);
     v.put("hidden-size", 11);
     v.put("init", "he");
     v.put("init-std", 5.9e-3);
@@ -113,7 +116,7 @@ class TrainConfigTest {
       assertEquals(e.getValue(), read(c, e.getKey()), e.getKey());
     }
     assertEquals(29 * (7300 / 19), c.totalIterations()); // epochs override iterations
-    assertEquals(List.of(19, 61L, 7300, twolayer.model.TwoLayerNet.KERNEL, 71), c.packing());
+    assertEquals(List.of(19, 61L, 7300, twolayer.model.TwoLayerNet.KERNEL, 71, true, 5, 0.29), c.packing());
   }
 
   @Test
@@ -133,7 +136,7 @@ class TrainConfigTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> TrainConfig.builder().hiddenSize(5).md5(null).build());
     String m = e.getMessage();
-    assertEquals(32, m.substring(m.indexOf("for ") + 4).split(", ").length, m);
+    assertEquals(35, m.substring(m.indexOf("for ") + 4).split(", ").length, m);
     assertEquals(-1, m.indexOf("hiddenSize"), m);
     assertEquals(-1, m.indexOf("md5"), m);
   }
