@@ -15,7 +15,8 @@ final class DoubleSums implements Sums {
     double[] xs = ws.gather(x, y, s.d(), rows);
     boolean first = sums == null; // then the kernel writes (beta 0) into a new array
     sums = first ? new double[s.size()] : sums;
-    return TwoLayerNet.lossAndGradient(s, w.doubles(), xs, 0, ws.labels(), 0, rows.length, sums, ws, true, first);
+    return TwoLayerNet.lossAndGradient(s, w.doubles(), xs, 0, ws.labels(), 0, rows.length, sums, ws, true, first,
+        Dropout.of(noise, partition, rows));
   }
 
   @Override

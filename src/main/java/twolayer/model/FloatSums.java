@@ -41,7 +41,7 @@ final class FloatSums implements Sums {
       widen(null);
     }
     double loss = FloatNet.lossAndGradient(s, w.floats(), xs, 0, ws.labels(), 0, rows.length, sums, ws, base == 0,
-        first);
+        first, Dropout.of(noise, partition, rows)); // factors keep the masked dz1 (ws.lastDz1())
     if (factor) {
       factors.append(partition, xs, ws.lastDz1(), ArrayPool.take(dzLen, dzLen + dzLen / 4), rows.length, s.h());
     }

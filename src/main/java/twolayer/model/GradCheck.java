@@ -3,16 +3,26 @@ package twolayer.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Compares the analytic gradient of the full loss {@code (1/n)Σ −ln p_y + λ(ΣW1² + ΣW2²)} with centred
- * differences {@code (L(w+h) − L(w−h)) / 2h} on a small random problem, in double precision.
+ * differences {@code (L(w+h) − L(w−h)) / 2h} on a small random problem, in double precision, with or
+ * without the hidden layer's dropout.
  */
 public final class GradCheck {
   private GradCheck() {}
 
   /** Largest relative error {@code |a − num| / max(1e-8, |a| + |num|)} for W1, b1, W2, b2. */
   public static Map<String, Double> run(Shape s, int n, double reg, long seed) {
+    return run(s, n, reg, seed, 0);
+  }
+
+  /**
+   * The same with inverted dropout at rate {@code dropout} on the hidden layer: one fixed mask (the rows of
+   * one iteration's {@link Noise}), the same for the analytic gradient and every loss of the differences.
+   */
+  public static Map<String, Double> run(Shape s, int n, double reg, long seed, double dropout) {
     Random rnd = new Random(seed);
     double[] x = new double[n * s.d()];
     int[] y = new int[n];
@@ -26,9 +36,10 @@ public final class GradCheck {
     for (int i = 0; i < w.length; i++) {
       w[i] = rnd.nextGaussian() * 0.5; // biases too, so their gradients are not special-cased zeros
     }
+    Dropout drop = Dropout.of(new Noise(false, 0, dropout, seed, 0, 0, new long[1]), 0, IntStream.range(0, n).toArray());
     double[] grad = new double[s.size()];
     Workspace ws = new Workspace();
-    TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, n, grad, ws);
+    TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, n, grad, ws, true, false, drop);
     for (int i = 0; i < grad.length; i++) {
       grad[i] /= n;
     }
@@ -39,9 +50,9 @@ public final class GradCheck {
     for (int i = 0; i < w.length; i++) {
       double keep = w[i];
       w[i] = keep + h;
-      double plus = loss(s, w, x, y, n, reg, ws);
+      double plus = loss(s, w, x, y, n, reg, ws, drop);
       w[i] = keep - h;
-      double minus = loss(s, w, x, y, n, reg, ws);
+      double minus = loss(s, w, x, y, n, reg, ws, drop);
       w[i] = keep;
       double num = (plus - minus) / (2 * h);
       err[i] = Math.abs(grad[i] - num) / Math.max(1e-8, Math.abs(grad[i]) + Math.abs(num));
@@ -56,8 +67,12 @@ public final class GradCheck {
 
   /** The full mean loss with regularisation. */
   public static double loss(Shape s, double[] w, double[] x, int[] y, int n, double reg, Workspace ws) {
+    return loss(s, w, x, y, n, reg, ws, null);
+  }
+
+  private static double loss(Shape s, double[] w, double[] x, int[] y, int n, double reg, Workspace ws, Dropout drop) {
     double[] scratch = new double[s.size()];
-    double sum = TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, n, scratch, ws);
+    double sum = TwoLayerNet.lossAndGradient(s, w, x, 0, y, 0, n, scratch, ws, true, false, drop);
     return sum / n + TwoLayerNet.addRegularization(s, w, reg, null);
   }
 

@@ -75,9 +75,15 @@ public final class TwoLayerNet {
    */
   public static double lossAndGradient(Shape s, double[] w, double[] x, int xOff, int[] y, int yOff, int m,
       double[] grad, Workspace ws, boolean denseW1, boolean overwrite) {
+    return lossAndGradient(s, w, x, xOff, y, yOff, m, grad, ws, denseW1, overwrite, null);
+  }
+
+  /** The same with the hidden layer's inverted dropout {@code drop} (null: none), as {@link FloatNet}'s. */
+  public static double lossAndGradient(Shape s, double[] w, double[] x, int xOff, int[] y, int yOff, int m,
+      double[] grad, Workspace ws, boolean denseW1, boolean overwrite, Dropout drop) {
     int d = s.d(), h = s.h(), c = s.c(), base = denseW1 ? 0 : s.b1();
     double beta = overwrite ? 0 : 1;
-    forward(s, w, x, xOff, m, ws);
+    forward(s, w, x, xOff, m, ws, drop);
     double[] z1 = ws.z1, a1 = ws.a1, z2 = ws.z2;
     double loss = 0;
     // z2 := p − onehot(y) = dz2 (m×C)
@@ -88,8 +94,8 @@ public final class TwoLayerNet {
     // dW2 += a1ᵀ·dz2: (H×m)·(m×C) = H×C
     Gemm.gemm(true, false, h, c, m, 1.0, a1, 0, z2, 0, beta, grad, s.w2() - base);
     Gemm.columnSums(z2, m, c, beta, grad, s.b2() - base);
-    // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0]: (m×C)·(C×H) = m×H, into a1
-    Gemm.gemm(false, true, m, h, c, 1.0, z2, 0, w, s.w2(), 0.0, a1, 0);
+    // dz1 := (dz2·W2ᵀ) ⊙ [z1 > 0] (⊙ m/(1−p): z1 is +0 where dropped): (m×C)·(C×H) = m×H, into a1
+    Gemm.gemm(false, true, m, h, c, drop == null ? 1.0 : drop.scale(), z2, 0, w, s.w2(), 0.0, a1, 0);
     for (int i = 0; i < m * h; i++) {
       a1[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(a1[i]) & positiveMask(z1[i]));
     }
@@ -104,7 +110,7 @@ public final class TwoLayerNet {
   /**
    * Scores z2 (m×C) of m examples into {@code ws.z2}, leaving z1 and a1 (m×H) in the workspace.
    */
-  static void forward(Shape s, double[] w, double[] x, int xOff, int m, Workspace ws) {
+  static void forward(Shape s, double[] w, double[] x, int xOff, int m, Workspace ws, Dropout drop) {
     int d = s.d(), h = s.h(), c = s.c();
     ws.ensure(m, 0, h, c);
     double[] z1 = ws.z1, a1 = ws.a1, z2 = ws.z2;
@@ -116,6 +122,9 @@ public final class TwoLayerNet {
         z1[o + j] = v;
         a1[o + j] = Double.longBitsToDouble(Double.doubleToRawLongBits(v) & positiveMask(v)); // see FloatNet
       }
+    }
+    if (drop != null) {
+      drop.apply(z1, a1, h); // train time only: scores() passes none
     }
     // z2 = a1·W2 + b2: (m×H)·(H×C) = m×C
     Gemm.gemm(false, false, m, c, h, 1.0, a1, 0, w, s.w2(), 0.0, z2, 0);
@@ -138,7 +147,7 @@ public final class TwoLayerNet {
    * @return the workspace's m×C score buffer (valid until the next call on this workspace)
    */
   public static double[] scores(Shape s, double[] w, double[] x, int xOff, int m, Workspace ws) {
-    forward(s, w, x, xOff, m, ws);
+    forward(s, w, x, xOff, m, ws, null);
     return ws.z2;
   }
 

@@ -20,7 +20,8 @@ import twolayer.UserError;
  */
 public final class SearchSpace {
   /** Whole-number keys: sampled values are rounded. */
-  private static final List<String> INTEGER_KEYS = List.of("hidden-size", "batch-size", "epochs", "iterations");
+  private static final List<String> INTEGER_KEYS = List.of("hidden-size", "batch-size", "epochs", "iterations",
+      "crop-pad");
 
   private record Dimension(String key, List<String> choices, double lo, double hi, boolean log) {}
 

@@ -82,8 +82,8 @@ public final class Trainer {
       int numClasses, int[] rungs) {
     for (TrainConfig c : cfgs) {
       if (!c.packing().equals(cfgs.get(0).packing())) {
-        throw new IllegalArgumentException("packed models must share batch-size, seed, train-size, precision and "
-            + "agg-depth");
+        throw new IllegalArgumentException("packed models must share batch-size, seed, train-size, precision, "
+            + "agg-depth, flip, crop-pad and dropout");
       }
     }
     PrintStream silent = new PrintStream(java.io.OutputStream.nullOutputStream());
@@ -168,13 +168,13 @@ public final class Trainer {
     }
   }
 
-  /** The runs that still train at iteration {@code it}: neither diverged nor done. */
   /** Iteration {@code it}'s train-time noise (the packed runs share it: it is part of their packing). */
   private static Noise noise(TrainConfig c, BatchSampler sampler, int epoch, int it) {
     return new Noise(c.data().flip(), c.data().cropPad(), c.optim().dropout(), c.loop().seed(), epoch, it,
         sampler.starts());
   }
 
+  /** The runs that still train at iteration {@code it}: neither diverged nor done. */
   private static List<ModelRun> going(List<ModelRun> runs, int it) {
     List<ModelRun> going = new ArrayList<>();
     for (ModelRun r : runs) {

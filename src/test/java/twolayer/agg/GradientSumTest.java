@@ -17,6 +17,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import twolayer.NetBounds;
 import twolayer.data.Block;
+import twolayer.model.Dropout;
+import twolayer.model.Noise;
 import twolayer.model.Shape;
 import twolayer.model.Sums;
 import twolayer.model.W1Factors;
@@ -121,6 +123,45 @@ class GradientSumTest {
     // gathered factors at once); the rest the same bits: 2·γ_24·Σ|x·dz1| apart at most
     assertWithin(d.gradient(), f.gradient(), NetBounds.of(s, w, x, 0, y, 0, 24, U_FLOAT).reordering(U_FLOAT),
         "factored vs dense");
+  }
+
+  @Test
+  void w1FactorsUnderDropoutKeepTheMaskedDz1() throws Exception {
+    Shape s = new Shape(64, 32, 3); // three partitions of 8 rows: factors, as above
+    Random r = new Random(14);
+    float[] x = gaussians(r, 24 * s.d());
+    int[] y = r.ints(24, 0, s.c()).toArray();
+    double[] w = rounded(s, TwoLayerNet.initialWeights(s, 0.3, 7));
+    Noise noise = new Noise(false, 0, 0.5, 3, 0, 2, new long[] {0, 8, 16});
+    GradientSum f = new GradientSum(), d = new GradientSum(), plain = new GradientSum();
+    double[] terms = new double[s.size()]; // Σ|x·dz1| of the masked dz1, for W1's two summation trees
+    for (int p = 0; p < 3; p++) {
+      f = f.merge(roundTrip(share(FloatNet.KERNEL.weights(s, w), x, y, p, 8, 3, noise)));
+      d = d.merge(share(FloatNet.KERNEL.weights(s, w).denseSums(), x, y, p, 8, 3, noise));
+      plain = plain.merge(share(FloatNet.KERNEL.weights(s, w).denseSums(), x, y, p, 8, 3, Noise.NONE));
+      Workspace ws = new Workspace();
+      FloatNet.lossAndGradient(s, FloatNet.KERNEL.weights(s, w).floats(), Arrays.copyOfRange(x, p * 8 * s.d(),
+          (p + 1) * 8 * s.d()), 0, Arrays.copyOfRange(y, p * 8, p * 8 + 8), 0, 8, new float[s.size() - s.b1()], ws,
+          false, true, Dropout.of(noise, p, range(8)));
+      double[] xd = widen(Arrays.copyOfRange(x, p * 8 * s.d(), (p + 1) * 8 * s.d()));
+      double[] dz1 = widen(Arrays.copyOf(ws.lastDz1(), 8 * s.h()));
+      for (int i = 0; i < 8; i++) {
+        for (int a = 0; a < s.d(); a++) {
+          for (int j = 0; j < s.h(); j++) {
+            terms[s.w1() + a * s.h() + j] += Math.abs(xd[i * s.d() + a] * dz1[i * s.h() + j]);
+          }
+        }
+      }
+    }
+    // the same forward passes: the same losses; W1 from the same 24 products x·dz1 in two trees
+    assertEquals(d.loss(), f.loss(), 0.0);
+    double[] bound = terms.clone();
+    for (int i = 0; i < bound.length; i++) {
+      bound[i] *= 2 * twolayer.FloatBounds.gamma(24, U_FLOAT) * 1.001; // and the float dz1's own rounding, first order
+    }
+    assertWithin(d.gradient(), f.gradient(), bound, "factored vs dense under dropout");
+    assertTrue(twolayer.FloatBounds.worstExcess(plain.gradient(), f.gradient(), bound) > 0, "the mask mattered");
+    assertTrue(d.loss() != plain.loss());
   }
 
   @Test
@@ -331,11 +372,16 @@ class GradientSumTest {
    * of them are in the batch.
    */
   static GradientSum share(Weights w, float[] x, int[] y, int p, int m, int partitions) {
+    return share(w, x, y, p, m, partitions, Noise.NONE);
+  }
+
+  /** The same under the train-time {@code noise} (its starts name the partitions' first rows). */
+  static GradientSum share(Weights w, float[] x, int[] y, int p, int m, int partitions, Noise noise) {
     int d = w.shape().d();
     int[][] rows = new int[partitions][0];
     rows[p] = range(m);
     Block b = Block.of(p, Arrays.copyOfRange(x, p * m * d, (p + 1) * m * d), Arrays.copyOfRange(y, p * m, (p + 1) * m));
-    return new GradientSum().add(new Step(w, rows), b);
+    return new GradientSum().add(new Step(w, rows, noise), b);
   }
 
   static double[] widen(float[] f) {

@@ -52,6 +52,25 @@ class SearchCommandTest {
   }
 
   @Test
+  void trialsWithOtherAugmentationOrDropoutGoToOtherPacks() throws Exception {
+    Path file = Files.writeString(tmp.resolve("noise.properties"),
+        "dropout=0,0.5\nflip=false,true\ncrop-pad=0..4\nlearning-rate=1e-3,2e-3\n");
+    List<java.util.Map<String, String>> grid = twolayer.search.SearchSpace.read(file).grid();
+    assertEquals(24, grid.size());
+    assertEquals(List.of("0", "2", "4"), grid.stream().map(t -> t.get("crop-pad")).distinct().sorted().toList());
+    Settings base = Settings.parse(List.of(), java.util.Set.of(), java.util.Set.of());
+    List<twolayer.train.TrainConfig> configs = grid.stream().map(base::with).map(Settings::trainConfig).toList();
+    List<List<Integer>> packs = SearchCommand.packs(configs, List.of(), 24);
+    // only the learning rates share jobs: every pack is one (dropout, flip, crop-pad), its two rates
+    assertEquals(12, packs.size(), packs.toString());
+    for (List<Integer> pack : packs) {
+      assertEquals(2, pack.size(), packs.toString());
+      assertEquals(1, pack.stream().map(i -> List.of(configs.get(i).optim().dropout(), configs.get(i).data().flip(),
+          configs.get(i).data().cropPad())).distinct().count(), pack.toString());
+    }
+  }
+
+  @Test
   void successiveHalvingStopsTheWorseHalfAtEachRung() throws Exception {
     Path out = tmp.resolve("halving");
     TrainCommandTest.Run run = TrainCommandTest.run(search("learning-rate=1e-5..3e-3 log", out, "--trials", "4",

@@ -27,6 +27,14 @@ class TwoLayerNetTest {
   }
 
   @Test
+  void gradientWithDropoutMatchesCentredDifferencesUnderItsFixedMask() {
+    // one mask for the analytic gradient and every loss of the differences: a fixed piecewise-linear
+    // change of the net, so the same threshold holds
+    Map<String, Double> errors = GradCheck.run(new Shape(4, 10, 3), 5, 0.3, 7, 0.5);
+    errors.forEach((name, err) -> assertTrue(err < 1e-7, name + " relative error " + err));
+  }
+
+  @Test
   void gradcheckNoticesAWrongGradient() {
     // the same comparison must fail when the analytic gradient is off: drop the 2 of 2λW
     Shape s = new Shape(3, 4, 2);
