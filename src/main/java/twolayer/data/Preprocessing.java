@@ -17,6 +17,23 @@ public final class Preprocessing {
     return std == null ? c : c / std[j];
   }
 
+  /**
+   * One row of unsigned bytes {@code src[off, off+D)} (D = mean.length) into {@code dst[at, at+D)}, each
+   * feature exactly {@code (float) apply(v, j, mean, std)}: the expression in double, rounded once.
+   */
+  public static void applyRow(byte[] src, int off, double[] mean, double[] std, float[] dst, int at) {
+    int d = mean.length;
+    if (std == null) {
+      for (int j = 0; j < d; j++) {
+        dst[at + j] = (float) ((src[off + j] & 0xFF) - mean[j]);
+      }
+    } else {
+      for (int j = 0; j < d; j++) {
+        dst[at + j] = (float) (((src[off + j] & 0xFF) - mean[j]) / std[j]);
+      }
+    }
+  }
+
   /** {@link #apply} to every feature of {@code x} (D), in place; returns {@code x}. */
   public static double[] applyInPlace(double[] x, double[] mean, double[] std) {
     for (int j = 0; j < x.length; j++) {
