@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import twolayer.UserError;
 import twolayer.agg.PackedStep;
 import twolayer.agg.PackedSum;
+import twolayer.data.Augment;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.model.Shape;
@@ -108,6 +110,7 @@ public final class Trainer {
   private static void loop(JavaSparkContext sc, List<ModelRun> runs, BlockSet train, BlockSet val, int first,
       int[] rungs) {
     TrainConfig c0 = runs.get(0).cfg;
+    checkAugmentable(c0, train.d());
     BatchSampler sampler = new BatchSampler(train.counts(), c0.loop().batchSize(), c0.loop().seed());
     int perEpoch = c0.iterationsPerEpoch();
     Transport transport = Transport.of(sc);
@@ -168,13 +171,21 @@ public final class Trainer {
     }
   }
 
-  /** The runs that still train at iteration {@code it}: neither diverged nor done. */
+  /** Flips and crops are of 3×32×32 images: other data with them set is the user's mistake, named by its key. */
+  private static void checkAugmentable(TrainConfig c, int d) {
+    if ((c.data().flip() || c.data().cropPad() > 0) && d != Augment.D) {
+      throw new UserError((c.data().flip() ? "flip" : "crop-pad") + ": augmentation needs 3x32x32 images (D="
+          + Augment.D + "), but the data have D=" + d + "; leave flip and crop-pad off for them");
+    }
+  }
+
   /** Iteration {@code it}'s train-time noise (the packed runs share it: it is part of their packing). */
   private static Noise noise(TrainConfig c, BatchSampler sampler, int epoch, int it) {
     return new Noise(c.data().flip(), c.data().cropPad(), c.optim().dropout(), c.loop().seed(), epoch, it,
         sampler.starts());
   }
 
+  /** The runs that still train at iteration {@code it}: neither diverged nor done. */
   private static List<ModelRun> going(List<ModelRun> runs, int it) {
     List<ModelRun> going = new ArrayList<>();
     for (ModelRun r : runs) {
