@@ -60,6 +60,21 @@ class PixelRowsTest {
   }
 
   @Test
+  void rowsOfAnyLengthAreExact() {
+    for (int d : new int[] {1, 7, 13, 16}) {
+      byte[] src = new byte[d + 3];
+      rnd.nextBytes(src);
+      double[] m = java.util.Arrays.copyOf(mean, d);
+      float[] dst = new float[d + 2];
+      Preprocessing.applyRow(src, 3, m, null, dst, 2);
+      for (int j = 0; j < d; j++) {
+        assertEquals(Float.floatToIntBits((float) Preprocessing.apply(src[3 + j] & 0xFF, j, m, null)),
+            Float.floatToIntBits(dst[2 + j]), "D=" + d + ", feature " + j);
+      }
+    }
+  }
+
+  @Test
   void augmentedRowsAreTheAugmentedImagesPreprocessedWithBlackPadding() {
     Block b = block(std);
     Noise noise = new Noise(true, 4, 0, 9, 1, 17, new long[] {100});
