@@ -13,7 +13,7 @@ public final class EvalSum implements Serializable {
   private double loss;
   private long count;
 
-  /** Scores the first {@code min(limit, block.n)} rows of a block (the float kernel reads it in place). */
+  /** Scores the first {@code min(limit, block.n)} rows of a block, a chunk of rows at a time. */
   public EvalSum add(Weights w, Block block, long limit) {
     int c = w.shape().c();
     int n = (int) Math.min(limit, block.n);

@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import twolayer.data.Block;
+import twolayer.data.RawRecords;
+import twolayer.data.RecordSplit;
 import twolayer.model.Gemm;
 import twolayer.model.Shape;
 import twolayer.train.LocalIteration;
@@ -89,12 +91,17 @@ final class KernelBench {
     int n = 20_000, threads = cores;
     Random rnd = new Random(2);
     Block[] blocks = new Block[threads];
+    double[] mean = new double[d];
+    java.util.Arrays.fill(mean, 128);
     for (int t = 0; t < threads; t++) {
-      float[] x = new float[n / threads * d];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = rnd.nextInt(256) - 128;
+      // random records centred on 128 when gathered, as the trainer's blocks are: bytes, labels below C
+      byte[] records = new byte[n / threads * (d + 1)];
+      rnd.nextBytes(records);
+      for (int i = 0; i < n / threads; i++) {
+        records[i * (d + 1)] = (byte) rnd.nextInt(Bench.C);
       }
-      blocks[t] = Block.of(t, x, rnd.ints(n / threads, 0, Bench.C).toArray());
+      blocks[t] = Block.of(new RecordSplit(t, 0, n / threads, List.of()),
+          new RawRecords(records, n / threads, null), mean, null);
     }
     try (LocalIteration iteration = new LocalIteration(s, blocks, 1e-4, 1, 0.25)) {
       long t0 = 0;

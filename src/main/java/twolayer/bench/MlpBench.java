@@ -40,10 +40,12 @@ final class MlpBench {
     long perPart = (n + train.counts().length - 1) / train.counts().length;
     RDD<Row> rows = train.rdd().flatMap(b -> {
       List<Row> l = new ArrayList<>();
+      float[] row = new float[b.d];
       for (int i = 0; i < Math.min(b.n, perPart); i++) {
+        b.x.write(i, 1, row);
         double[] f = new double[b.d];
         for (int j = 0; j < b.d; j++) {
-          f[j] = b.x[i * b.d + j];
+          f[j] = row[j];
         }
         l.add(RowFactory.create((double) b.y[i], Vectors.dense(f)));
       }

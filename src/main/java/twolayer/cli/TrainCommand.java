@@ -54,9 +54,9 @@ final class TrainCommand extends Command {
       double[] mean = d.mean(), std = d.std();
       BlockSet train = d.train(), val = d.val(), test = d.test();
       double loadSeconds = d.seconds();
-      out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s%n",
-          data.dataset().folder, train.n(), val.n(), test.n(), train.d(), data.dataset().numClasses(),
-          train.counts().length, loadSeconds);
+      out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s"
+          + " (train cached in %.0f MB)%n", data.dataset().folder, train.n(), val.n(), test.n(), train.d(),
+          data.dataset().numClasses(), train.counts().length, loadSeconds, train.cachedBytes() / 1e6);
 
       Checkpoints checkpoints = new Checkpoints(cfg.run().checkpoints(), cfg.run().checkpointKeep(), sc.hadoopConfiguration());
       Checkpoints.State resume = settings.flag("resume") ? resumeFrom(checkpoints, settings, cfg, d, out) : null;

@@ -1,10 +1,12 @@
 package twolayer.data;
 
 import java.io.Serializable;
+import twolayer.model.Rows;
 
 /**
- * One partition's examples stacked into a dense row-major matrix, built once and cached:
- * {@code x} is n×D float32 (pixel minus mean image: the form the kernels read, one cached copy), {@code y} the n labels.
+ * One partition's examples, built once and cached: {@code x} the n rows of D features as the kernels
+ * read them ({@link Rows}: for CIFAR records the pixel bytes, preprocessed when a batch or an evaluation
+ * chunk is read; floats for other inputs), {@code y} the n labels.
  * A batch names rows by their index in the block (see {@code BatchSampler}): no scan of the data.
  * A block that could not be read carries an {@code error} (one line naming the file) instead of data,
  * so bad input ends the run with a message, not a failed Spark task.
@@ -13,11 +15,11 @@ public final class Block implements Serializable {
   public final int partition;
   public final int n;
   public final int d;
-  public final float[] x;
+  public final Rows x;
   public final int[] y;
   public final String error;
 
-  private Block(int partition, int n, int d, float[] x, int[] y, String error) {
+  private Block(int partition, int n, int d, Rows x, int[] y, String error) {
     this.partition = partition;
     this.n = n;
     this.d = d;
@@ -27,28 +29,28 @@ public final class Block implements Serializable {
   }
 
   /**
-   * Raw records ({@code n × (1 + D)} bytes: label, then D pixels) through {@link Preprocessing#apply}:
-   * centred on {@code mean} (D) and, when {@code std} is not null, divided by it.
+   * Raw records ({@code n × (1 + D)} bytes: label, then D pixels), kept as pixel bytes and read through
+   * {@link Preprocessing#applyRow}: centred on {@code mean} (D) and, when {@code std} is not null, divided
+   * by it. The statistics are referenced, not copied.
    */
   public static Block of(RecordSplit split, RawRecords raw, double[] mean, double[] std) {
     if (raw.error() != null) {
       return new Block(split.partition(), 0, mean.length, null, null, raw.error());
     }
     int n = raw.n(), d = mean.length, rec = d + 1;
-    float[] x = new float[n * d];
+    byte[] pixels = new byte[n * d];
     int[] y = new int[n];
     byte[] b = raw.bytes();
     for (int i = 0; i < n; i++) {
       y[i] = b[i * rec] & 0xFF;
-      for (int j = 0; j < d; j++) {
-        x[i * d + j] = (float) Preprocessing.apply(b[i * rec + 1 + j] & 0xFF, j, mean, std);
-      }
+      System.arraycopy(b, i * rec + 1, pixels, i * d, d);
     }
-    return new Block(split.partition(), n, d, x, y, null);
+    return new Block(split.partition(), n, d, new PixelRows(pixels, d, mean, std), y, null);
   }
 
-  /** A block built from arrays (tests, and inputs other than CIFAR files). */
+  /** A block built from arrays (tests, and inputs other than CIFAR files): x n×D, preprocessed. */
   public static Block of(int partition, float[] x, int[] y) {
-    return new Block(partition, y.length, y.length == 0 ? 0 : x.length / y.length, x, y, null);
+    int d = y.length == 0 ? 0 : x.length / y.length;
+    return new Block(partition, y.length, d, Rows.of(x, d), y, null);
   }
 }

@@ -52,6 +52,16 @@ public record BlockSet(String name, JavaRDD<Block> rdd, int d, long[] counts, lo
     return java.util.Arrays.stream(v).asDoubleStream().toArray();
   }
 
+  /** Bytes Spark's block manager holds in memory for this set's cached blocks (its storage status); 0 when none. */
+  public long cachedBytes() {
+    for (org.apache.spark.storage.RDDInfo i : rdd.context().getRDDStorageInfo()) {
+      if (i.id() == rdd.id()) {
+        return i.memSize();
+      }
+    }
+    return 0;
+  }
+
   public void unpersist() {
     rdd.unpersist(false);
   }

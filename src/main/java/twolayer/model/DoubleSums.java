@@ -9,10 +9,10 @@ final class DoubleSums implements Sums {
   private transient double[] sums;
 
   @Override
-  public double add(Weights w, float[] x, int[] y, int[] rows, int partition, Noise noise) {
+  public double add(Weights w, Rows x, int[] y, int[] rows, int partition, Noise noise) {
     Shape s = w.shape();
     Workspace ws = Workspace.get();
-    double[] xs = ws.gather(x, y, s.d(), rows);
+    double[] xs = ws.gather(x, y, rows, partition, noise);
     boolean first = sums == null; // then the kernel writes (beta 0) into a new array
     sums = first ? new double[s.size()] : sums;
     return TwoLayerNet.lossAndGradient(s, w.doubles(), xs, 0, ws.labels(), 0, rows.length, sums, ws, true, first,

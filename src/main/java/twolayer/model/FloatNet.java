@@ -30,11 +30,11 @@ public final class FloatNet {
     }
 
     @Override
-    public double evaluate(Weights w, float[] x, int[] y, int r0, int m, long[] confusion, double loss,
+    public double evaluate(Weights w, Rows x, int[] y, int r0, int m, long[] confusion, double loss,
         Workspace ws) {
       Shape s = w.shape();
       int c = s.c();
-      float[] z = scores(s, w.floats(), x, r0 * s.d(), m, ws); // the block read in place
+      float[] z = scores(s, w.floats(), ws.rows(x, r0, m), 0, m, ws);
       for (int i = 0; i < m; i++) {
         int label = y[r0 + i];
         confusion[label * c + argmax(z, i * c, c)]++;

@@ -24,15 +24,15 @@ final class FloatSums implements Sums {
   private transient List<float[]> spent;
 
   @Override
-  public double add(Weights w, float[] x, int[] y, int[] rows, int partition, Noise noise) {
+  public double add(Weights w, Rows x, int[] y, int[] rows, int partition, Noise noise) {
     Shape s = shape = w.shape();
     Workspace ws = Workspace.get();
     boolean factor = w.factors() && W1Factors.smaller(s, factors.rows() + rows.length);
     // rows kept as factors are gathered once, into the segment that is sent: no second copy
     int xLen = rows.length * s.d(), dzLen = rows.length * s.h();
     float[] xs = factor
-        ? ws.gatherFloat(x, y, s.d(), rows, ArrayPool.take(xLen, xLen + xLen / 4))
-        : ws.gatherFloat(x, y, s.d(), rows);
+        ? ws.gatherFloat(x, y, rows, partition, noise, ArrayPool.take(xLen, xLen + xLen / 4))
+        : ws.gatherFloat(x, y, rows, partition, noise);
     boolean first = sums == null; // then the kernel writes (beta 0): a recycled array holds old sums
     if (first) {
       base = factor ? s.b1() : 0;

@@ -20,11 +20,11 @@ public interface NetKernel extends Serializable {
   Sums sums();
 
   /**
-   * Scores rows {@code [r0, r0+m)} of a row-major block {@code x} (n×D, labels y), adds each row to
+   * Scores rows {@code [r0, r0+m)} of a block {@code x} (n×D, labels y), adds each row to
    * {@code confusion} (C×C, true × predicted) and returns {@code loss} plus their data losses, added
    * one at a time (the running sum's order does not depend on the chunking).
    */
-  double evaluate(Weights w, float[] x, int[] y, int r0, int m, long[] confusion, double loss, Workspace ws);
+  double evaluate(Weights w, Rows x, int[] y, int r0, int m, long[] confusion, double loss, Workspace ws);
 
   /** {@code into[k] = w[from + k]} for k &lt; n, widened to double. */
   void read(Weights w, int from, double[] into, int n);

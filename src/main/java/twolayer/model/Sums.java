@@ -8,10 +8,10 @@ import java.io.Serializable;
  */
 public interface Sums extends Serializable {
   /**
-   * Adds the gradient of rows {@code rows} of partition {@code partition}'s row-major block {@code x}
-   * (labels y) under the iteration's train-time {@code noise}; returns their summed loss.
+   * Adds the gradient of rows {@code rows} of partition {@code partition}'s block {@code x} (n×D, labels
+   * y) under the iteration's train-time {@code noise}; returns their summed loss.
    */
-  double add(Weights w, float[] x, int[] y, int[] rows, int partition, Noise noise);
+  double add(Weights w, Rows x, int[] y, int[] rows, int partition, Noise noise);
 
   /** Adds {@code o} (of the same kernel) into these sums and returns them; o is spent. */
   Sums merge(Sums o);

@@ -29,11 +29,11 @@ public final class TwoLayerNet {
     }
 
     @Override
-    public double evaluate(Weights w, float[] x, int[] y, int r0, int m, long[] confusion, double loss,
+    public double evaluate(Weights w, Rows x, int[] y, int r0, int m, long[] confusion, double loss,
         Workspace ws) {
       Shape s = w.shape();
       int c = s.c();
-      double[] z = scores(s, w.doubles(), ws.widen(x, s.d(), r0, m), 0, m, ws);
+      double[] z = scores(s, w.doubles(), ws.widen(ws.rows(x, r0, m), s.d(), 0, m), 0, m, ws);
       for (int i = 0; i < m; i++) {
         int label = y[r0 + i];
         confusion[label * c + argmax(z, i * c, c)]++;

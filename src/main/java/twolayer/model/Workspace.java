@@ -24,38 +24,45 @@ public final class Workspace {
     return PER_THREAD.get();
   }
 
-  /** Copies rows of a row-major n×D float block (and their labels), widened to double; returns the m×D rows. */
-  public double[] gather(float[] blockX, int[] blockY, int d, int[] rows) {
-    int m = rows.length;
+  /**
+   * Gathers rows {@code rows} of a block (and their labels) under the iteration's {@code noise} (see
+   * {@link Rows#write}), widened to double; returns the m×D rows.
+   */
+  public double[] gather(Rows x, int[] y, int[] rows, int partition, Noise noise) {
+    int m = rows.length, d = x.d();
+    float[] f = gatherFloat(x, y, rows, partition, noise);
     ensure(m, d, 0, 0);
-    for (int i = 0; i < m; i++) {
-      int src = rows[i] * d, dst = i * d;
-      for (int j = 0; j < d; j++) {
-        x[dst + j] = blockX[src + j];
-      }
-      y[i] = blockY[rows[i]];
+    for (int i = 0; i < m * d; i++) {
+      this.x[i] = f[i];
     }
-    return x;
+    return this.x;
   }
 
-  /** Copies rows of a row-major n×D float block (and their labels); returns the m×D rows. */
-  public float[] gatherFloat(float[] blockX, int[] blockY, int d, int[] rows) {
-    ensureFloat(rows.length, d, 0, 0);
-    return gatherFloat(blockX, blockY, d, rows, xf);
+  /** Gathers rows {@code rows} of a block (and their labels) under {@code noise}; returns the m×D rows. */
+  public float[] gatherFloat(Rows x, int[] y, int[] rows, int partition, Noise noise) {
+    ensureFloat(rows.length, x.d(), 0, 0);
+    return gatherFloat(x, y, rows, partition, noise, xf);
   }
 
   /** The same into {@code into} (at least m×D): for rows that outlive the call (the W1 factors). */
-  public float[] gatherFloat(float[] blockX, int[] blockY, int d, int[] rows, float[] into) {
+  public float[] gatherFloat(Rows x, int[] y, int[] rows, int partition, Noise noise, float[] into) {
     int m = rows.length;
     ensureFloat(m, 0, 0, 0);
+    x.write(rows, partition, noise, into);
     for (int i = 0; i < m; i++) {
-      System.arraycopy(blockX, rows[i] * d, into, i * d, d);
-      y[i] = blockY[rows[i]];
+      this.y[i] = y[rows[i]];
     }
     return into;
   }
 
-  /** Rows {@code [r0, r0+m)} of a float block widened to double (the float kernel reads blocks in place). */
+  /** Rows {@code [r0, r0+m)} of a block as they are (an evaluation chunk); returns the m×D rows. */
+  public float[] rows(Rows x, int r0, int m) {
+    ensureFloat(m, x.d(), 0, 0);
+    x.write(r0, m, xf);
+    return xf;
+  }
+
+  /** Rows {@code [r0, r0+m)} of row-major float rows (D each) widened to double. */
   public double[] widen(float[] blockX, int d, int r0, int m) {
     ensure(m, d, 0, 0);
     for (int i = 0; i < m * d; i++) {

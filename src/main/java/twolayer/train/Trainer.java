@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import twolayer.UserError;
 import twolayer.agg.PackedStep;
 import twolayer.agg.PackedSum;
+import twolayer.data.Augment;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.model.Shape;
@@ -108,6 +110,7 @@ public final class Trainer {
   private static void loop(JavaSparkContext sc, List<ModelRun> runs, BlockSet train, BlockSet val, int first,
       int[] rungs) {
     TrainConfig c0 = runs.get(0).cfg;
+    checkAugmentable(c0, train.d());
     BatchSampler sampler = new BatchSampler(train.counts(), c0.loop().batchSize(), c0.loop().seed());
     int perEpoch = c0.iterationsPerEpoch();
     Transport transport = Transport.of(sc);
@@ -165,6 +168,14 @@ public final class Trainer {
     @Override
     public PackedSum call(PackedSum acc, Block block) {
       return acc.add(step.get(), block);
+    }
+  }
+
+  /** Flips and crops are of 3×32×32 images: other data with them set is the user's mistake, named by its key. */
+  private static void checkAugmentable(TrainConfig c, int d) {
+    if ((c.data().flip() || c.data().cropPad() > 0) && d != Augment.D) {
+      throw new UserError((c.data().flip() ? "flip" : "crop-pad") + ": augmentation needs 3x32x32 images (D="
+          + Augment.D + "), but the data have D=" + d + "; leave flip and crop-pad off for them");
     }
   }
 

@@ -96,14 +96,14 @@ class TrainCommandTest {
   }
 
   @Test
-  void momentumHeStandardisedRunResumesToTheSameModelAndEvaluatesWithItsStd() throws Exception {
+  void momentumHeStandardisedAugmentedRunResumesToTheSameModelAndEvaluatesWithItsStd() throws Exception {
     String data = TestData.learnableCifar(tmp.resolve("data"), 80, 100, 2).toString();
     List<String> base = List.of("--master", "local[2]", "--data", data, "--train-size", "350", "--val-size", "50",
         "--test-size", "100", "--hidden-size", "30", "--batch-size", "50", "--update-rule", "momentum",
         "--learning-rate", "1e-3", "--init", "he", "--standardize", "true", "--checkpoint-every", "10");
-    // with dropout: its masks come back the same after a resume mid-epoch (7 iterations an epoch, resumed at 20),
-    // and the run's own test evaluation is the saved weights' without any mask
-    base = concat(base, List.of("--dropout", "0.5"));
+    // with dropout, flips and crops: their draws come back the same after a resume mid-epoch (7 iterations an
+    // epoch, resumed at 20), and the run's own test evaluation is the saved weights' without any mask
+    base = concat(base, List.of("--dropout", "0.5", "--flip", "true", "--crop-pad", "2"));
     Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
     assertEquals(0, run(concat(List.of("train", "--iterations", "40", "--out", straight.toString()), base)).code());
     assertEquals(0, run(concat(List.of("train", "--iterations", "20", "--out", resumed.toString()), base)).code());
@@ -112,7 +112,7 @@ class TrainCommandTest {
     assertTrue(r.out().contains("resuming from") && r.out().contains("ckpt-00000020"), r.out());
     double[] a = twolayer.io.ModelFile.load(straight.resolve("model.npz")).weights();
     double[] b = twolayer.io.ModelFile.load(resumed.resolve("model.npz")).weights();
-    org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0.0, "momentum state restored exactly");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 0.0, "momentum state restored exactly, augmentation drawn alike");
     assertTrue(twolayer.io.ModelFile.load(straight.resolve("model.npz")).std() != null, "std stored in the model");
     JsonNode m = new ObjectMapper().readTree(straight.resolve("metrics.json").toFile());
     Run e = run("evaluate", "--model", straight.resolve("model.npz").toString(), "--master", "local[2]", "--data", data,

@@ -134,12 +134,12 @@ class DropoutTest {
     int[] y = rnd.ints(m, 0, s.c()).toArray();
     Weights w = FloatNet.KERNEL.weights(s, TwoLayerNet.initialWeights(s, 0.5, 8));
     long[] fresh = new long[s.c() * s.c()], after = new long[fresh.length];
-    double plain = FloatNet.KERNEL.evaluate(w, x, y, 0, m, fresh, 0, new Workspace());
+    double plain = FloatNet.KERNEL.evaluate(w, Rows.of(x, s.d()), y, 0, m, fresh, 0, new Workspace());
     Workspace ws = new Workspace(); // the training pass leaves its masked z1 and a1 here
     Dropout drop = Dropout.of(new Noise(false, 0, 0.5, 2, 0, 0, new long[] {0}), 0,
         java.util.stream.IntStream.range(0, m).toArray());
     double trained = FloatNet.lossAndGradient(s, w.floats(), x, 0, y, 0, m, new float[s.size()], ws, true, false, drop);
-    assertEquals(plain, FloatNet.KERNEL.evaluate(w, x, y, 0, m, after, 0, ws), 0.0, "the same bits as without");
+    assertEquals(plain, FloatNet.KERNEL.evaluate(w, Rows.of(x, s.d()), y, 0, m, after, 0, ws), 0.0, "the same bits as without");
     assertArrayEquals(fresh, after);
     assertNotEquals(plain, trained, "the training pass did drop");
     double[] wd = FloatNetTest.widen(w.floats()), xd = FloatNetTest.widen(x);

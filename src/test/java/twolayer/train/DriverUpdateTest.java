@@ -275,10 +275,11 @@ class DriverUpdateTest {
   static double[] w1Terms(Weights w, Block block) {
     Shape s = w.shape();
     Workspace ws = new Workspace();
-    FloatNet.lossAndGradient(s, w.floats(), block.x, 0, block.y, 0, block.n, new float[s.size() - s.b1()], ws, false,
+    float[] x = ws.rows(block.x, 0, block.n).clone();
+    FloatNet.lossAndGradient(s, w.floats(), x, 0, block.y, 0, block.n, new float[s.size() - s.b1()], ws, false,
         true);
     double[] t = new double[s.size()];
-    double[] p = FloatBounds.absProduct(true, s.d(), s.h(), block.n, block.x, 0, ws.lastDz1(), 0);
+    double[] p = FloatBounds.absProduct(true, s.d(), s.h(), block.n, x, 0, ws.lastDz1(), 0);
     System.arraycopy(p, 0, t, s.w1(), p.length);
     return t;
   }

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import twolayer.NetBounds;
 import twolayer.data.Block;
+import twolayer.model.Noise;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Weights;
@@ -41,7 +42,7 @@ class LocalIterationTest {
     double expected = 0, bound = 0;
     for (int k = 0; k < 2; k++) {
       Workspace ws = Workspace.get();
-      double[] x = ws.gather(blocks[k].x, blocks[k].y, S.d(), rows[k]);
+      double[] x = ws.gather(blocks[k].x, blocks[k].y, rows[k], k, Noise.NONE);
       int[] y = java.util.Arrays.copyOf(ws.labels(), rows[k].length);
       // each kernel within its rounding bound of the exact loss of these rows (NetBounds)
       bound += NetBounds.of(S, w0, x, y, 0, rows[k].length, U_FLOAT).loss

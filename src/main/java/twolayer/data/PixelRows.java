@@ -1,0 +1,60 @@
+package twolayer.data;
+
+import twolayer.model.Noise;
+import twolayer.model.Rows;
+
+/**
+ * Rows cached as the records' own pixel bytes (n×D, labels stripped: a quarter of float32's size) and
+ * preprocessed when read ({@link Preprocessing#applyRow}, the same floats a float block would hold).
+ * Under train-time noise each gathered image is first augmented ({@link Augment}) from its row seed.
+ * The statistics are the driver's, shared by every block of a JVM, not copied per block.
+ */
+final class PixelRows implements Rows {
+  private final byte[] pixels;
+  private final int d;
+  private final double[] mean;
+  private final double[] std; // null: centring only
+
+  PixelRows(byte[] pixels, int d, double[] mean, double[] std) {
+    this.pixels = pixels;
+    this.d = d;
+    this.mean = mean;
+    this.std = std;
+  }
+
+  @Override
+  public int d() {
+    return d;
+  }
+
+  @Override
+  public void write(int[] rows, int partition, Noise noise, float[] dst) {
+    if (!noise.augments()) {
+      for (int i = 0; i < rows.length; i++) {
+        Preprocessing.applyRow(pixels, rows[i] * d, mean, std, dst, i * d);
+      }
+      return;
+    }
+    if (d != Augment.D) {
+      throw new IllegalArgumentException("flip and crop-pad need 3x32x32 images, not D=" + d);
+    }
+    byte[] image = new byte[d];
+    for (int i = 0; i < rows.length; i++) {
+      Augment.apply(pixels, rows[i] * d, Augment.draw(noise.rowSeed(partition, rows[i]), noise.flip(),
+          noise.cropPad()), image);
+      Preprocessing.applyRow(image, 0, mean, std, dst, i * d);
+    }
+  }
+
+  @Override
+  public void write(int r0, int m, float[] dst) {
+    for (int i = 0; i < m; i++) {
+      Preprocessing.applyRow(pixels, (r0 + i) * d, mean, std, dst, i * d);
+    }
+  }
+
+  /** Bytes held (the pixels; the statistics are shared). */
+  long bytes() {
+    return pixels.length;
+  }
+}
