@@ -43,8 +43,8 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 # threads of the driver's JVM: what suits them goes on the driver. With any other master the blocks and
 # the tasks live on the executors instead. With a local master:
 # - Loopback only: a local master talks to itself.
-# - The cached blocks (about 600 MB) are fresh driver heap, whose first touch is slow on some VMs: huge
-#   pages where this kernel leaves them to the program ("madvise"; measured here, loading went from
+# - The cached blocks (about 150 MB of pixel bytes; 600 MB of floats when this was measured) are fresh
+#   driver heap, whose first touch is slow on some VMs: huge pages where this kernel leaves them to the program ("madvise"; measured here, loading went from
 #   3.9-4.5 s to 3.2-3.7 s).
 # - The heap at half its maximum from the start (-Xms): G1 starts it small, and with the blocks above
 #   its 45% mark it ran a concurrent cycle after nearly every collection until the heap had grown
