@@ -124,6 +124,7 @@ class StandaloneClusterTest {
   /**
    * The same model bit for bit on the cluster as in local[2] for 3, 4 and 8 partitions too (2 above):
    * partial sums are added in partition order on either master (8 partitions at depth 2 add a shuffle level).
+   * With flips, crops and dropout on: their draws come from each example's global row, on any executor.
    */
   @Test
   void matchesLocalTwoCoresOnOtherPartitionCounts() throws Exception {
@@ -133,7 +134,8 @@ class StandaloneClusterTest {
       for (int k = 0; k < 2; k++) {
         outs[k] = tmp.resolve("parts-" + parts + "-" + k);
         List<String> a = args(masters[k], outs[k]);
-        a.addAll(List.of("--partitions", parts, "--iterations", "20", "--checkpoint-every", "0"));
+        a.addAll(List.of("--partitions", parts, "--iterations", "20", "--checkpoint-every", "0", "--flip", "true",
+            "--crop-pad", "2", "--dropout", "0.3"));
         assertEquals(0, run(a, System.out), masters[k] + ", " + parts + " partitions");
       }
       assertEquals(Integer.parseInt(parts), metrics(outs[0]).at("/config/partitions_effective").asInt());
