@@ -52,9 +52,4 @@ final class PixelRows implements Rows {
       Preprocessing.applyRow(pixels, (r0 + i) * d, mean, std, dst, i * d);
     }
   }
-
-  /** Bytes held (the pixels; the statistics are shared). */
-  long bytes() {
-    return pixels.length;
-  }
 }

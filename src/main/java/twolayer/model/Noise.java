@@ -20,11 +20,6 @@ public record Noise(boolean flip, int cropPad, double dropout, long seed, int ep
     return flip || cropPad > 0;
   }
 
-  /** Whether anything is random at all (false: the kernels take their plain path). */
-  public boolean any() {
-    return augments() || dropout > 0;
-  }
-
   /** The seed of local row {@code row} of partition {@code partition} in this iteration. */
   public long rowSeed(int partition, int row) {
     long h = seed;

@@ -29,13 +29,7 @@ public final class Workspace {
    * {@link Rows#write}), widened to double; returns the m×D rows.
    */
   public double[] gather(Rows x, int[] y, int[] rows, int partition, Noise noise) {
-    int m = rows.length, d = x.d();
-    float[] f = gatherFloat(x, y, rows, partition, noise);
-    ensure(m, d, 0, 0);
-    for (int i = 0; i < m * d; i++) {
-      this.x[i] = f[i];
-    }
-    return this.x;
+    return widen(gatherFloat(x, y, rows, partition, noise), x.d(), 0, rows.length);
   }
 
   /** Gathers rows {@code rows} of a block (and their labels) under {@code noise}; returns the m×D rows. */

@@ -112,6 +112,7 @@ public final class Trainer {
     TrainConfig c0 = runs.get(0).cfg;
     checkAugmentable(c0, train.d());
     BatchSampler sampler = new BatchSampler(train.counts(), c0.loop().batchSize(), c0.loop().seed());
+    long[] starts = sampler.starts(); // the noise's global row numbers: fixed for the run
     int perEpoch = c0.iterationsPerEpoch();
     Transport transport = Transport.of(sc);
     for (int it = first; ; it++) {
@@ -128,7 +129,7 @@ public final class Trainer {
       sc.setJobDescription("train: epoch " + (epoch + 1) + ", iteration " + (it + 1)
           + (runs.size() > 1 ? " (" + models.length + " models)" : "/" + c0.totalIterations()));
       long t0 = System.nanoTime();
-      PackedStep ps = new PackedStep(models, sampler.rows(epoch, t), noise(c0, sampler, epoch, it));
+      PackedStep ps = new PackedStep(models, sampler.rows(epoch, t), noise(c0, starts, epoch, it));
       Shared<PackedStep> step = transport.perJob(sc, ps);
       long t1 = System.nanoTime();
       PackedSum sum = transport.aggregate(train.rdd(), new PackedSum(), new AddBlock(step), PackedSum::merge,
@@ -180,9 +181,8 @@ public final class Trainer {
   }
 
   /** Iteration {@code it}'s train-time noise (the packed runs share it: it is part of their packing). */
-  private static Noise noise(TrainConfig c, BatchSampler sampler, int epoch, int it) {
-    return new Noise(c.data().flip(), c.data().cropPad(), c.optim().dropout(), c.loop().seed(), epoch, it,
-        sampler.starts());
+  private static Noise noise(TrainConfig c, long[] starts, int epoch, int it) {
+    return new Noise(c.data().flip(), c.data().cropPad(), c.optim().dropout(), c.loop().seed(), epoch, it, starts);
   }
 
   /** The runs that still train at iteration {@code it}: neither diverged nor done. */
