@@ -41,7 +41,7 @@ final class Warmup {
       int[] one = {1};
       Transport transport = Transport.of(sc);
       Shared<int[]> b = transport.perJob(sc, one);
-      long[] sum = transport.aggregate(rdd, new long[1], (acc, v) -> {
+      long[] sum = transport.aggregate(rdd, b, new long[1], (acc, v) -> {
         acc[0] += v * b.get()[0];
         return acc;
       }, (x, y) -> {

@@ -24,7 +24,7 @@ public final class Evaluation {
     Transport transport = Transport.of(sc);
     Shared<Weights> bw = transport.perJob(sc, w);
     try {
-      return transport.aggregate(set.rdd(), new EvalSum(),
+      return transport.aggregate(set.rdd(), bw, new EvalSum(),
           (acc, b) -> acc.add(bw.get(), b, limits == null ? Long.MAX_VALUE : limits[b.partition]),
           EvalSum::merge, depth);
     } finally {

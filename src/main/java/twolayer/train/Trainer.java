@@ -132,7 +132,7 @@ public final class Trainer {
       PackedStep ps = new PackedStep(models, sampler.rows(epoch, t), noise(c0, starts, epoch, it));
       Shared<PackedStep> step = transport.perJob(sc, ps);
       long t1 = System.nanoTime();
-      PackedSum sum = transport.aggregate(train.rdd(), new PackedSum(), new AddBlock(step), PackedSum::merge,
+      PackedSum sum = transport.aggregate(train.rdd(), step, new PackedSum(), new AddBlock(step), PackedSum::merge,
           c0.loop().aggDepth(), active.get(0).clock.timeline); // the runs share the jobs: the first one's time
       long t2 = System.nanoTime();
       step.release(); // a broadcast's destroy is part of its cost

@@ -60,8 +60,10 @@ public abstract sealed class Transport implements Serializable permits InJvm, Se
   public abstract <T> Shared<T> share(JavaSparkContext sc, T value);
 
   /**
-   * A value for the tasks of the next job only (an iteration's weights and batch rows); in one JVM the
-   * object itself. See the implementations for how it travels otherwise.
+   * A value for the tasks of the next job only (an iteration's weights and batch rows), which must be
+   * run by {@link #aggregate(JavaRDD, Shared, Serializable, Function2, Function2, int)} with it: the
+   * value may travel inside that job's tasks. In one JVM the object itself; see {@link Serialized#perJob}
+   * for how it travels otherwise.
    */
   public abstract <T> Shared<T> perJob(JavaSparkContext sc, T value);
 
@@ -73,13 +75,19 @@ public abstract sealed class Transport implements Serializable permits InJvm, Se
    */
   public <T, U extends Serializable> U aggregate(JavaRDD<T> rdd, U zero, Function2<U, T, U> seqOp,
       Function2<U, U, U> combOp, int depth) {
-    return TreeAggregate.of(this, rdd, zero, seqOp, combOp, depth, null);
+    return TreeAggregate.of(this, rdd, null, zero, seqOp, combOp, depth, null);
+  }
+
+  /** The same, for a job whose tasks read {@code value} (from {@link #perJob}; tasks of other jobs cannot). */
+  public <T, U extends Serializable> U aggregate(JavaRDD<T> rdd, Shared<?> value, U zero, Function2<U, T, U> seqOp,
+      Function2<U, U, U> combOp, int depth) {
+    return TreeAggregate.of(this, rdd, value, zero, seqOp, combOp, depth, null);
   }
 
   /** The same, recording where the job's time went into {@code timeline}. */
-  public <T, U extends Serializable> U aggregate(JavaRDD<T> rdd, U zero, Function2<U, T, U> seqOp,
+  public <T, U extends Serializable> U aggregate(JavaRDD<T> rdd, Shared<?> value, U zero, Function2<U, T, U> seqOp,
       Function2<U, U, U> combOp, int depth, Timeline timeline) {
-    return TreeAggregate.of(this, rdd, zero, seqOp, combOp, depth, timeline);
+    return TreeAggregate.of(this, rdd, value, zero, seqOp, combOp, depth, timeline);
   }
 
   /** A task's result as it leaves the task: by reference in one JVM, else itself. */

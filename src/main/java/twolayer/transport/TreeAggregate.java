@@ -33,8 +33,11 @@ final class TreeAggregate {
 
   private TreeAggregate() {}
 
-  static <T, U extends Serializable> U of(Transport transport, JavaRDD<T> rdd, U zero, Function2<U, T, U> seqOp,
-      Function2<U, U, U> combOp, int depth, Timeline timeline) {
+  static <T, U extends Serializable> U of(Transport transport, JavaRDD<T> rdd, Shared<?> value, U zero,
+      Function2<U, T, U> seqOp, Function2<U, U, U> combOp, int depth, Timeline timeline) {
+    if (value instanceof InTask<?> carried) {
+      rdd = carried.carriedBy(rdd);
+    }
     int n = rdd.getNumPartitions();
     if (n == 0) {
       return SerializationUtils.clone(zero);

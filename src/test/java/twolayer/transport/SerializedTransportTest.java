@@ -3,6 +3,7 @@ package twolayer.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -43,17 +44,17 @@ class SerializedTransportTest {
         () -> Transport.of(new SparkConf().setMaster("local").set(Transport.KEY, "fast")));
     assertEquals(Transport.KEY + ": 'fast' is not one of auto, serialized", e.getMessage());
     assertEquals("false", sc.getConf().get("spark.broadcast.compress"), "configured for the serialised path");
+    assertEquals("false", sc.getConf().get("spark.broadcast.checksum"));
   }
 
   @Test
   void tasksReadTheValuesAndResultsComeBackThroughTheSerializer() {
     long[] value = {1, 2, 3};
     Transport transport = Transport.of(sc);
-    for (Shared<long[]> shared : List.of(transport.share(sc, value), transport.perJob(sc, value))) {
-      JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 2);
-      assertEquals(List.of(3L, 3L, 3L, 3L), rdd.map(x -> shared.get()[2]).collect());
-      shared.release();
-    }
+    Shared<long[]> shared = transport.share(sc, value);
+    JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2, 3, 4), 2);
+    assertEquals(List.of(3L, 3L, 3L, 3L), rdd.map(x -> shared.get()[2]).collect());
+    shared.release();
     assertSame(value, transport.receive(transport.send(value, 1, 0, 0)), "a result is itself: Spark serialises it");
     java.util.ArrayList<Integer> self = new java.util.ArrayList<>(List.of(1));
     assertSame(self, transport.taskForm(self));
@@ -70,5 +71,39 @@ class SerializedTransportTest {
   @Test
   void partialSumsAreAddedInPartitionOrderWhateverOrderTheyArriveIn() {
     TreeAggregateTest.partitionOrder(sc, Transport.of(sc));
+  }
+
+  /**
+   * A small per-job value rides in the tasks, a large one is broadcast; either way every task of the job
+   * reads the driver's value, in one level and in a tree with a shuffle level (8 partitions, depth 2).
+   */
+  @Test
+  void perJobValuesReachEveryTaskInTheTasksOrByBroadcast() {
+    Transport transport = Transport.of(sc);
+    long[] small = {7};
+    long[] large = new long[Serialized.IN_TASK_BYTES / 8 + 1];
+    large[0] = 7;
+    JavaRDD<Long> rdd = sc.parallelize(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList(), 8);
+    for (long[] value : List.of(small, large)) {
+      for (int depth : new int[] {1, 2}) {
+        Shared<long[]> shared = transport.perJob(sc, value);
+        assertEquals(value == small, shared instanceof InTask<?>, "in the tasks when small");
+        TreeAggregateTest.Acc sum = transport.aggregate(rdd, shared, new TreeAggregateTest.Acc(),
+            (acc, v) -> acc.add(v * shared.get()[0]), TreeAggregateTest.Acc::merge, depth);
+        shared.release();
+        assertEquals(7 * 820, sum.sum, "depth " + depth);
+        assertEquals(40, sum.count);
+      }
+    }
+  }
+
+  /** A value in the tasks of one job is not there for a task of another: it fails and says why. */
+  @Test
+  void aPerJobValueInTheTasksIsReadOnlyByItsOwnJob() {
+    Shared<long[]> shared = Transport.of(sc).perJob(sc, new long[] {1});
+    JavaRDD<Integer> rdd = sc.parallelize(List.of(1, 2), 2);
+    Exception e = assertThrows(Exception.class, () -> rdd.map(x -> shared.get()[0]).collect());
+    shared.release();
+    assertTrue(e.getMessage().contains("read by a task of another job"), e.getMessage());
   }
 }

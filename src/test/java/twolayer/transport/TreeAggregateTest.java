@@ -123,7 +123,7 @@ class TreeAggregateTest extends LocalSparkTest {
     Timeline timeline = new Timeline();
     JavaRDD<Long> rdd = sc.parallelize(LongStream.rangeClosed(1, 10).boxed().toList(), 2);
     for (int i = 0; i < 3; i++) {
-      Transport.of(sc).aggregate(rdd, new Acc(), Acc::add, Acc::merge, 2, timeline);
+      Transport.of(sc).aggregate(rdd, null, new Acc(), Acc::add, Acc::merge, 2, timeline);
     }
     assertEquals(3, timeline.jobs());
     var ms = timeline.millisPer(3);
