@@ -52,7 +52,11 @@ final class Serialized extends Transport {
   @Override
   public <T> Shared<T> perJob(JavaSparkContext sc, T value) {
     byte[] bytes = Bytes.of(value, IN_TASK_BYTES);
-    return bytes != null ? new InTask<>(value, bytes) : new Broadcasted<>(sc.broadcast(value));
+    if (bytes != null) {
+      return new InTask<>(value, bytes);
+    }
+    DriverBlock<T> block = DriverBlock.of(value);
+    return block != null ? block : new Broadcasted<>(sc.broadcast(value));
   }
 
   @Override

@@ -46,10 +46,11 @@ class ClusterSecurityTest {
         "WORKERS", "1", "WORKER_MEMORY", "1500m", "SPARK_AUTHENTICATE_SECRET", SECRET));
   }
 
+  /** A run whose weights (H=100: 1.2 MB) the executors fetch as a block from the driver, over the secured channel. */
   static Process driver(Path out, List<String> sparkProps) throws Exception {
     return new ProcessBuilder(LocalCluster.driver(sparkProps, List.of("train", "--master",
         "spark://127.0.0.1:" + PORT, "--data", data, "--out", out.toString(), "--train-size", "500",
-        "--val-size", "100", "--test-size", "100", "--hidden-size", "10", "--batch-size", "50", "--iterations", "10")))
+        "--val-size", "100", "--test-size", "100", "--hidden-size", "100", "--batch-size", "50", "--iterations", "10")))
         .redirectErrorStream(true).start();
   }
 

@@ -74,7 +74,7 @@ class SerializedTransportTest {
   }
 
   /**
-   * A small per-job value rides in the tasks, a large one is broadcast; either way every task of the job
+   * A small per-job value rides in the tasks, a large one is a block on the driver; either way every task of the job
    * reads the driver's value, in one level and in a tree with a shuffle level (8 partitions, depth 2).
    */
   @Test
@@ -88,6 +88,7 @@ class SerializedTransportTest {
       for (int depth : new int[] {1, 2}) {
         Shared<long[]> shared = transport.perJob(sc, value);
         assertEquals(value == small, shared instanceof InTask<?>, "in the tasks when small");
+        assertEquals(value == large, shared instanceof DriverBlock<?>, "a block on the driver when large");
         TreeAggregateTest.Acc sum = transport.aggregate(rdd, shared, new TreeAggregateTest.Acc(),
             (acc, v) -> acc.add(v * shared.get()[0]), TreeAggregateTest.Acc::merge, depth);
         shared.release();

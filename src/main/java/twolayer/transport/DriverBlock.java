@@ -1,0 +1,120 @@
+package twolayer.transport;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.storage.BlockData;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BroadcastBlockId;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.io.ChunkedByteBuffer;
+import org.apache.spark.util.io.ChunkedByteBufferOutputStream;
+import scala.Option;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * A large value for the tasks of one job as one serialised block in the driver's block manager, which
+ * each executor fetches once with Spark's block transfer service (authenticated and encrypted as the
+ * cluster's other traffic is). A broadcast of the same bytes costs more: each piece is looked up, fetched,
+ * stored and reported to the driver, and read back through Java serialisation's block framing (measured
+ * with 6 MB on the standalone cluster here: the slowest task read it in 7.9 ms against 46.5 ms, the
+ * job took 18.8 against 35.0 ms). Every executor fetches from the driver: no peer-to-peer spreading.
+ * Uses Spark's block manager, which is not part of Spark's public API (built and measured against 4.1);
+ * {@link #of} answers null where it differs or the block manager will not store the value, and the
+ * caller broadcasts instead.
+ */
+final class DriverBlock<T> implements Shared<T> {
+  private static final AtomicLong NEXT = new AtomicLong();
+  private static final int CHUNK = 4 << 20;
+  private static final int KEPT = 2; // values an executor keeps for its later tasks: the newest two jobs'
+  private static final ConcurrentHashMap<Long, Object> FETCHED = new ConcurrentHashMap<>();
+
+  private final long id;
+  private transient T value; // on the driver, until released
+
+  private DriverBlock(long id, T value) {
+    this.id = id;
+    this.value = value;
+  }
+
+  /** {@code value} stored as a block on the driver, or null when the block manager would not take it. */
+  static <T> DriverBlock<T> of(T value) {
+    long id = NEXT.incrementAndGet();
+    try {
+      ChunkedByteBufferOutputStream out = new ChunkedByteBufferOutputStream(CHUNK, new Heap());
+      org.apache.spark.serializer.SerializationStream s =
+          SparkEnv.get().serializer().newInstance().serializeStream(out);
+      s.writeObject(value, ClassTag$.MODULE$.Any());
+      s.close();
+      boolean stored = SparkEnv.get().blockManager().putBytes(block(id), out.toChunkedByteBuffer(),
+          StorageLevel.MEMORY_AND_DISK_SER(), true, ClassTag$.MODULE$.Any());
+      return stored ? new DriverBlock<>(id, value) : null;
+    } catch (LinkageError e) {
+      return null; // a Spark whose internal API differs
+    }
+  }
+
+  /**
+   * A broadcast-kind id that no broadcast of Spark's has (theirs count up from 0), in the form the block
+   * transfer service parses (digits only).
+   */
+  private static BlockId block(long id) {
+    return new BroadcastBlockId((1L << 62) + id, "twolayer");
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public T get() {
+    if (value != null) {
+      return value;
+    }
+    Object v = FETCHED.computeIfAbsent(id, k -> fetch());
+    FETCHED.keySet().removeIf(k -> k <= id - KEPT);
+    return (T) v;
+  }
+
+  /** The block's value: from this JVM's block manager when it holds it (the driver's), else from the driver's. */
+  private Object fetch() {
+    BlockManager bm = SparkEnv.get().blockManager();
+    BlockId block = block(id);
+    Option<BlockData> local = bm.getLocalBytes(block);
+    if (local.isDefined()) {
+      try {
+        return read(local.get().toByteBuffer());
+      } finally {
+        bm.releaseLock(block, Option.empty());
+      }
+    }
+    Option<ChunkedByteBuffer> remote = bm.getRemoteBytes(block);
+    if (remote.isEmpty()) {
+      throw new IllegalStateException("a per-job value (" + block.name() + ") is gone: read after its release");
+    }
+    try {
+      return read(remote.get().toByteBuffer());
+    } finally {
+      remote.get().dispose();
+    }
+  }
+
+  private static Object read(ByteBuffer bytes) {
+    return SparkEnv.get().serializer().newInstance().deserialize(bytes,
+        Thread.currentThread().getContextClassLoader(), ClassTag$.MODULE$.Any());
+  }
+
+  @Override
+  public void release() {
+    value = null;
+    SparkEnv.get().blockManager().removeBlock(block(id), true);
+  }
+
+  /** Chunks of the serialised value on the heap. */
+  private static final class Heap extends AbstractFunction1<Object, ByteBuffer> {
+    @Override
+    public ByteBuffer apply(Object size) {
+      return ByteBuffer.allocate((Integer) size);
+    }
+  }
+}
