@@ -135,7 +135,7 @@ public final class Trainer {
       PackedSum sum = transport.aggregate(train.rdd(), step, new PackedSum(), new AddBlock(step), PackedSum::merge,
           c0.loop().aggDepth(), active.get(0).clock.timeline); // the runs share the jobs: the first one's time
       long t2 = System.nanoTime();
-      step.release(); // a broadcast's destroy is part of its cost
+      step.release(); // a broadcast's destroy, a block's removal: part of its cost
       long t3 = System.nanoTime();
       for (int k = 0; k < models.length; k++) {
         ModelRun r = active.get(k);

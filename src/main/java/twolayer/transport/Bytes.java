@@ -1,70 +1,42 @@
 package twolayer.transport;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.serializer.SerializationStream;
+import org.apache.spark.util.io.ChunkedByteBuffer;
+import org.apache.spark.util.io.ChunkedByteBufferOutputStream;
 import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
-/** A value in Spark's serializer (the one broadcasts use), as bytes, when they fit a limit. */
+/**
+ * Values in Spark's serializer (the one broadcasts use) and back. Written in chunks: a value of
+ * megabytes is neither copied as a growing array nor written out twice.
+ */
 final class Bytes {
+  private static final int CHUNK = 1 << 20;
+
   private Bytes() {}
 
-  /** {@code value}'s bytes, or null as soon as they pass {@code limit} (a large value is not written out whole). */
-  static byte[] of(Object value, int limit) {
-    Capped out = new Capped(limit);
-    try {
-      SerializationStream s = SparkEnv.get().serializer().newInstance().serializeStream(out);
-      s.writeObject(value, ClassTag$.MODULE$.Any());
-      s.close();
-    } catch (RuntimeException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof TooLarge) {
-          return null; // Kryo wraps what a stream throws
-        }
-      }
-      throw e;
-    }
-    return out.toByteArray();
+  /** {@code value} serialised, once. */
+  static ChunkedByteBuffer of(Object value) {
+    ChunkedByteBufferOutputStream out = new ChunkedByteBufferOutputStream(CHUNK, new Heap());
+    SerializationStream s = SparkEnv.get().serializer().newInstance().serializeStream(out);
+    s.writeObject(value, ClassTag$.MODULE$.Any());
+    s.close();
+    return out.toChunkedByteBuffer();
   }
 
-  /** Stops the serializer once it has written more than the limit. */
-  private static final class Capped extends OutputStream {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-    private final int limit;
-
-    Capped(int limit) {
-      this.limit = limit;
-    }
-
-    @Override
-    public void write(int b) {
-      check(1);
-      bytes.write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      check(len);
-      bytes.write(b, off, len);
-    }
-
-    private void check(int more) {
-      if (bytes.size() + (long) more > limit) {
-        throw new TooLarge();
-      }
-    }
-
-    byte[] toByteArray() {
-      return bytes.toByteArray();
-    }
+  /** The value {@code bytes} hold, with the task's class loader (the application's jars). */
+  static Object read(ByteBuffer bytes) {
+    return SparkEnv.get().serializer().newInstance().deserialize(bytes,
+        Thread.currentThread().getContextClassLoader(), ClassTag$.MODULE$.Any());
   }
 
-  /** Thrown through the serializer: unchecked, so that Java serialisation passes it on as it is. */
-  private static final class TooLarge extends RuntimeException {
-    TooLarge() {
-      super(null, null, false, false);
+  /** Chunks on the heap. */
+  private static final class Heap extends AbstractFunction1<Object, ByteBuffer> {
+    @Override
+    public ByteBuffer apply(Object size) {
+      return ByteBuffer.allocate((Integer) size);
     }
   }
 }

@@ -1,6 +1,5 @@
 package twolayer.transport;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
@@ -10,10 +9,8 @@ import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BroadcastBlockId;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.io.ChunkedByteBuffer;
-import org.apache.spark.util.io.ChunkedByteBufferOutputStream;
 import scala.Option;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction1;
 
 /**
  * A large value for the tasks of one job as one serialised block in the driver's block manager, which
@@ -23,12 +20,10 @@ import scala.runtime.AbstractFunction1;
  * with 6 MB on the standalone cluster here: the slowest task read it in 7.9 ms against 46.5 ms, the
  * job took 18.8 against 35.0 ms). Every executor fetches from the driver: no peer-to-peer spreading.
  * Uses Spark's block manager, which is not part of Spark's public API (built and measured against 4.1);
- * {@link #of} answers null where it differs or the block manager will not store the value, and the
- * caller broadcasts instead.
+ * where it differs, or will not store the value, the caller broadcasts instead.
  */
 final class DriverBlock<T> implements Shared<T> {
   private static final AtomicLong NEXT = new AtomicLong();
-  private static final int CHUNK = 4 << 20;
   private static final int KEPT = 2; // values an executor keeps for its later tasks: the newest two jobs'
   private static final ConcurrentHashMap<Long, Object> FETCHED = new ConcurrentHashMap<>();
 
@@ -40,21 +35,12 @@ final class DriverBlock<T> implements Shared<T> {
     this.value = value;
   }
 
-  /** {@code value} stored as a block on the driver, or null when the block manager would not take it. */
-  static <T> DriverBlock<T> of(T value) {
+  /** {@code value}, serialised as {@code bytes}, as a block on the driver; null if the block manager refuses it. */
+  static <T> DriverBlock<T> of(T value, ChunkedByteBuffer bytes) {
     long id = NEXT.incrementAndGet();
-    try {
-      ChunkedByteBufferOutputStream out = new ChunkedByteBufferOutputStream(CHUNK, new Heap());
-      org.apache.spark.serializer.SerializationStream s =
-          SparkEnv.get().serializer().newInstance().serializeStream(out);
-      s.writeObject(value, ClassTag$.MODULE$.Any());
-      s.close();
-      boolean stored = SparkEnv.get().blockManager().putBytes(block(id), out.toChunkedByteBuffer(),
-          StorageLevel.MEMORY_AND_DISK_SER(), true, ClassTag$.MODULE$.Any());
-      return stored ? new DriverBlock<>(id, value) : null;
-    } catch (LinkageError e) {
-      return null; // a Spark whose internal API differs
-    }
+    boolean stored = SparkEnv.get().blockManager().putBytes(block(id), bytes, StorageLevel.MEMORY_AND_DISK_SER(),
+        true, ClassTag$.MODULE$.Any());
+    return stored ? new DriverBlock<>(id, value) : null;
   }
 
   /**
@@ -83,7 +69,7 @@ final class DriverBlock<T> implements Shared<T> {
     Option<BlockData> local = bm.getLocalBytes(block);
     if (local.isDefined()) {
       try {
-        return read(local.get().toByteBuffer());
+        return Bytes.read(local.get().toByteBuffer());
       } finally {
         bm.releaseLock(block, Option.empty());
       }
@@ -93,28 +79,15 @@ final class DriverBlock<T> implements Shared<T> {
       throw new IllegalStateException("a per-job value (" + block.name() + ") is gone: read after its release");
     }
     try {
-      return read(remote.get().toByteBuffer());
+      return Bytes.read(remote.get().toByteBuffer());
     } finally {
       remote.get().dispose();
     }
-  }
-
-  private static Object read(ByteBuffer bytes) {
-    return SparkEnv.get().serializer().newInstance().deserialize(bytes,
-        Thread.currentThread().getContextClassLoader(), ClassTag$.MODULE$.Any());
   }
 
   @Override
   public void release() {
     value = null;
     SparkEnv.get().blockManager().removeBlock(block(id), true);
-  }
-
-  /** Chunks of the serialised value on the heap. */
-  private static final class Heap extends AbstractFunction1<Object, ByteBuffer> {
-    @Override
-    public ByteBuffer apply(Object size) {
-      return ByteBuffer.allocate((Integer) size);
-    }
   }
 }

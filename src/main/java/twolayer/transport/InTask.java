@@ -4,12 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.Partition;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import scala.collection.Iterator;
-import scala.reflect.ClassTag$;
 
 /**
  * A value for the tasks of one job that rides in the tasks themselves: serialised once on the driver,
@@ -17,8 +15,8 @@ import scala.reflect.ClassTag$;
  * instead costs each executor, after its task has started, a location lookup, a block fetch and a
  * block report to the driver, and the driver a destroy: messages between JVMs, about 1 ms each on a
  * loaded machine. Every task carries its own copy, though, and each copy crosses Java serialisation
- * several times on its way (task, launch message, task again, value): for a large value the broadcast's
- * single copy per executor wins (see {@link Serialized#perJob}). The job must run over
+ * several times on its way (task, launch message, task again, value): for a large value one copy per
+ * executor wins ({@link DriverBlock}; see {@link Serialized#perJob}). The job must run over
  * {@link #carriedBy}'s RDD; a task of any other job cannot read it.
  */
 final class InTask<T> implements Shared<T> {
@@ -107,8 +105,7 @@ final class InTask<T> implements Shared<T> {
     @Override
     public Iterator<R> compute(Partition split, TaskContext context) {
       Carried c = (Carried) split;
-      Object v = SparkEnv.get().serializer().newInstance().deserialize(ByteBuffer.wrap(c.bytes()),
-          Thread.currentThread().getContextClassLoader(), ClassTag$.MODULE$.Any());
+      Object v = Bytes.read(ByteBuffer.wrap(c.bytes()));
       long attempt = context.taskAttemptId();
       ARRIVED.put(attempt, new Arrived(c.id(), v));
       context.addTaskCompletionListener(new Forget(attempt));

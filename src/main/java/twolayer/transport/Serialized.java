@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.io.ChunkedByteBuffer;
 
 /**
  * The transport of every master whose executors run in JVMs of their own: values are serialised, once
@@ -43,20 +44,29 @@ final class Serialized extends Transport {
   }
 
   /**
-   * In the job's tasks ({@link InTask}) when its serialised form is at most {@value #IN_TASK_BYTES} bytes
-   * (the defaults' weights, 0.6 MB: measured on a two-executor standalone cluster, 21.6-23.7 ms per
+   * Serialised once; in the job's tasks ({@link InTask}) when that takes at most {@value #IN_TASK_BYTES}
+   * bytes (the defaults' weights, 0.6 MB: measured on a two-executor standalone cluster, 21.6-23.7 ms per
    * iteration against 25.1-28.5 ms by broadcast, six runs each; with four executors 40.7-41.4 against
-   * 46.4-52.6); a broadcast above (at H=500, 6 MB, the tasks took 48 ms to launch and read it against
-   * 42 ms by broadcast). Spark itself warns of tasks over 1000 KiB.
+   * 46.4-52.6); above, as a block on the driver ({@link DriverBlock}: in the tasks, 6 MB at H=500 took
+   * 48 ms to launch and read against 42 ms by broadcast; the block, 45-49 ms per iteration against
+   * 57-61). Spark itself warns of tasks over 1000 KiB. Where Spark's block manager differs from the one
+   * this was built on, or will not store the value, a broadcast.
    */
   @Override
   public <T> Shared<T> perJob(JavaSparkContext sc, T value) {
-    byte[] bytes = Bytes.of(value, IN_TASK_BYTES);
-    if (bytes != null) {
-      return new InTask<>(value, bytes);
+    try {
+      ChunkedByteBuffer bytes = Bytes.of(value);
+      if (bytes.size() <= IN_TASK_BYTES) {
+        return new InTask<>(value, bytes.toArray());
+      }
+      DriverBlock<T> block = DriverBlock.of(value, bytes);
+      if (block != null) {
+        return block;
+      }
+    } catch (LinkageError e) {
+      // a Spark whose internal classes differ: its public broadcast below
     }
-    DriverBlock<T> block = DriverBlock.of(value);
-    return block != null ? block : new Broadcasted<>(sc.broadcast(value));
+    return new Broadcasted<>(sc.broadcast(value));
   }
 
   @Override
