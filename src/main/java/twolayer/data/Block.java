@@ -2,6 +2,7 @@ package twolayer.data;
 
 import java.io.Serializable;
 import twolayer.model.Rows;
+import twolayer.transport.Shared;
 
 /**
  * One partition's examples, built once and cached: {@code x} the n rows of D features as the kernels
@@ -34,10 +35,20 @@ public final class Block implements Serializable {
    * by it. The statistics are referenced, not copied.
    */
   public static Block of(RecordSplit split, RawRecords raw, double[] mean, double[] std) {
+    return of(split, raw, Centring.of(mean, std));
+  }
+
+  /** The same with the run's statistics {@code {mean, std}} as the tasks share them. */
+  static Block of(RecordSplit split, RawRecords raw, Shared<double[][]> meanStd) {
+    return of(split, raw, Centring.shared(meanStd));
+  }
+
+  private static Block of(RecordSplit split, RawRecords raw, Centring centring) {
+    int d = centring.mean().length;
     if (raw.error() != null) {
-      return new Block(split.partition(), 0, mean.length, null, null, raw.error());
+      return new Block(split.partition(), 0, d, null, null, raw.error());
     }
-    int n = raw.n(), d = mean.length, rec = d + 1;
+    int n = raw.n(), rec = d + 1;
     byte[] pixels = new byte[n * d];
     int[] y = new int[n];
     byte[] b = raw.bytes();
@@ -45,7 +56,7 @@ public final class Block implements Serializable {
       y[i] = b[i * rec] & 0xFF;
       System.arraycopy(b, i * rec + 1, pixels, i * d, d);
     }
-    return new Block(split.partition(), n, d, new PixelRows(pixels, d, mean, std), y, null);
+    return new Block(split.partition(), n, d, new PixelRows(pixels, d, centring), y, null);
   }
 
   /** A block built from arrays (tests, and inputs other than CIFAR files): x n×D, preprocessed. */

@@ -1,6 +1,7 @@
 package twolayer.data;
 
 import twolayer.model.Noise;
+import twolayer.model.RowDecoder;
 import twolayer.model.Rows;
 
 /**
@@ -14,12 +15,14 @@ final class PixelRows implements Rows {
   private final int d;
   private final double[] mean;
   private final double[] std; // null: centring only
+  private final Centring centring; // the same statistics, as they cross to the driver
 
-  PixelRows(byte[] pixels, int d, double[] mean, double[] std) {
+  PixelRows(byte[] pixels, int d, Centring centring) {
     this.pixels = pixels;
     this.d = d;
-    this.mean = mean;
-    this.std = std;
+    this.mean = centring.mean();
+    this.std = centring.std();
+    this.centring = centring;
   }
 
   @Override
@@ -28,10 +31,23 @@ final class PixelRows implements Rows {
   }
 
   @Override
+  public RowDecoder decoder() {
+    return centring;
+  }
+
+  @Override
   public void write(int[] rows, int partition, Noise noise, float[] dst) {
+    write(rows, partition, noise, dst, null);
+  }
+
+  @Override
+  public void write(int[] rows, int partition, Noise noise, float[] dst, byte[] bytes) {
     if (!noise.augments()) {
       for (int i = 0; i < rows.length; i++) {
         Preprocessing.applyRow(pixels, rows[i] * d, mean, std, dst, i * d);
+        if (bytes != null) {
+          System.arraycopy(pixels, rows[i] * d, bytes, i * d, d);
+        }
       }
       return;
     }
@@ -43,6 +59,9 @@ final class PixelRows implements Rows {
       Augment.apply(pixels, rows[i] * d, Augment.draw(noise.rowSeed(partition, rows[i]), noise.flip(),
           noise.cropPad()), image);
       Preprocessing.applyRow(image, 0, mean, std, dst, i * d);
+      if (bytes != null) {
+        System.arraycopy(image, 0, bytes, i * d, d);
+      }
     }
   }
 

@@ -46,8 +46,8 @@ final class SplitBlocks extends RDD<Block> {
   @Override
   public Iterator<Block> compute(Partition p, TaskContext context) {
     RecordSplit s = ((Part) p).split;
-    double[] mean = meanStd.get()[0], std = meanStd.get()[1];
-    return Iterator$.MODULE$.single(Block.of(s, CifarDataset.read(s, mean.length + 1, numClasses, conf.get().get()), mean, std));
+    int d = meanStd.get()[0].length;
+    return Iterator$.MODULE$.single(Block.of(s, CifarDataset.read(s, d + 1, numClasses, conf.get().get()), meanStd));
   }
 
   @Override

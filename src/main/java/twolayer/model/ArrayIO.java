@@ -41,6 +41,17 @@ public final class ArrayIO {
     return a;
   }
 
+  public static void writeBytes(ObjectOutputStream out, byte[] a) throws IOException {
+    out.writeInt(a.length);
+    out.write(a);
+  }
+
+  public static byte[] readBytes(ObjectInputStream in) throws IOException {
+    byte[] a = new byte[in.readInt()];
+    in.readFully(a);
+    return a;
+  }
+
   public static void writeDoubles(ObjectOutputStream out, double[] a) throws IOException {
     out.writeInt(a == null ? -1 : a.length);
     if (a != null) {

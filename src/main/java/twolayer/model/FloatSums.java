@@ -28,10 +28,13 @@ final class FloatSums implements Sums {
     Shape s = shape = w.shape();
     Workspace ws = Workspace.get();
     boolean factor = w.factors() && W1Factors.smaller(s, factors.rows() + rows.length);
-    // rows kept as factors are gathered once, into the segment that is sent: no second copy
+    // rows kept as factors are gathered once, into the segment that is sent: no second copy; a block of
+    // pixel bytes also gives the rows' bytes, which is what crosses to the driver
     int xLen = rows.length * s.d(), dzLen = rows.length * s.h();
+    RowDecoder decoder = factor ? x.decoder() : null;
+    byte[] bytes = decoder != null ? new byte[xLen] : null;
     float[] xs = factor
-        ? ws.gatherFloat(x, y, rows, partition, noise, ArrayPool.take(xLen, xLen + xLen / 4))
+        ? ws.gatherFloat(x, y, rows, partition, noise, ArrayPool.take(xLen, xLen + xLen / 4), bytes)
         : ws.gatherFloat(x, y, rows, partition, noise);
     boolean first = sums == null; // then the kernel writes (beta 0): a recycled array holds old sums
     if (first) {
@@ -43,7 +46,8 @@ final class FloatSums implements Sums {
     double loss = FloatNet.lossAndGradient(s, w.floats(), xs, 0, ws.labels(), 0, rows.length, sums, ws, base == 0,
         first, Dropout.of(noise, partition, rows)); // factors keep the masked dz1 (ws.lastDz1())
     if (factor) {
-      factors.append(partition, xs, ws.lastDz1(), ArrayPool.take(dzLen, dzLen + dzLen / 4), rows.length, s.h());
+      factors.append(partition, xs, bytes, decoder, ws.lastDz1(), ArrayPool.take(dzLen, dzLen + dzLen / 4),
+          rows.length, s.h());
     }
     return loss;
   }

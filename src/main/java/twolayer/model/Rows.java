@@ -17,6 +17,19 @@ public interface Rows extends Serializable {
    */
   void write(int[] rows, int partition, Noise noise, float[] dst);
 
+  /**
+   * The same, also writing each row's bytes (m×D, under the same noise) into {@code bytes} when the
+   * block holds bytes ({@link #decoder} is not null); {@code bytes} may be null.
+   */
+  default void write(int[] rows, int partition, Noise noise, float[] dst, byte[] bytes) {
+    write(rows, partition, noise, dst);
+  }
+
+  /** How rows written as bytes read back as floats; null when the block holds floats. */
+  default RowDecoder decoder() {
+    return null;
+  }
+
   /** Writes rows {@code [r0, r0+m)} as they are (evaluation: no noise) into {@code dst} (m×D). */
   void write(int r0, int m, float[] dst);
 

@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  * 100 rows: 1.4 MB instead of 6.1 MB). One segment per partition, kept in partition order whatever
  * order the partial sums arrive in, so the product adds its rows in one order on every run; merges
  * interleave segments and never copy them into one matrix (measured at H=500, B=200: that copy of
- * 2.8 MB took 0.8-0.9 ms of the merge; the product costs the same either way).
+ * 2.8 MB took 0.8-0.9 ms of the merge; the product costs the same either way). Rows gathered from
+ * pixel bytes are serialised as those bytes and decoded back into the same floats (at H=500 and 100
+ * rows: 0.5 MB instead of 1.4 MB on the wire).
  */
 public final class W1Factors implements Serializable {
   private int rows;
@@ -21,6 +23,8 @@ public final class W1Factors implements Serializable {
   private transient int[] count = new int[0];
   private transient float[][] x = new float[0][]; // segment k: count[k]×D
   private transient float[][] dz = new float[0][]; // segment k: count[k]×H
+  private transient byte[][] bytes = new byte[0][]; // segment k: X_k's bytes (count[k]×D), or null
+  private transient RowDecoder[] decoder = new RowDecoder[0]; // how bytes[k] read back as X_k, or null
 
   /** True while {@code rows·(D+H)} floats are fewer than the D·H of a dense W1 gradient. */
   public static boolean smaller(Shape s, long rows) {
@@ -32,19 +36,32 @@ public final class W1Factors implements Serializable {
     return rows;
   }
 
-  /** Appends m rows of {@code partition}: {@code x} (m×D) kept as it is, {@code dz1} (m×H) as {@code dzCopy}. */
-  void append(int p, float[] xs, float[] dz1, float[] dzCopy, int m, int h) {
+  /**
+   * Appends m rows of {@code partition}: {@code x} (m×D) kept as it is, with its bytes {@code xBytes} and
+   * their {@code xDecoder} when its block holds bytes (else both null), {@code dz1} (m×H) as {@code dzCopy}.
+   */
+  void append(int p, float[] xs, byte[] xBytes, RowDecoder xDecoder, float[] dz1, float[] dzCopy, int m, int h) {
     System.arraycopy(dz1, 0, dzCopy, 0, m * h);
-    int k = count.length;
-    partition = Arrays.copyOf(partition, k + 1);
-    count = Arrays.copyOf(count, k + 1);
-    x = Arrays.copyOf(x, k + 1);
-    dz = Arrays.copyOf(dz, k + 1);
+    int k = grow(count.length + 1);
     partition[k] = p;
     count[k] = m;
     x[k] = xs;
     dz[k] = dzCopy;
+    bytes[k] = xBytes;
+    decoder[k] = xDecoder;
     rows += m;
+  }
+
+  /** Room for n segments (the first ones kept); returns the old count. */
+  private int grow(int n) {
+    int k = count.length;
+    partition = Arrays.copyOf(partition, n);
+    count = Arrays.copyOf(count, n);
+    x = Arrays.copyOf(x, n);
+    dz = Arrays.copyOf(dz, n);
+    bytes = Arrays.copyOf(bytes, n);
+    decoder = Arrays.copyOf(decoder, n);
+    return k;
   }
 
   /** Takes o's segments, both sides' interleaved by partition (each side is already sorted). */
@@ -52,23 +69,20 @@ public final class W1Factors implements Serializable {
     if (o.rows == 0) {
       return;
     }
-    int n = count.length + o.count.length;
-    int[] parts = new int[n], counts = new int[n];
-    float[][] xs = new float[n][], dzs = new float[n][];
-    for (int k = 0, i = 0, j = 0; k < n; k++) {
-      boolean mine = j == o.count.length || (i < count.length && partition[i] <= o.partition[j]);
-      W1Factors from = mine ? this : o;
-      int at = mine ? i++ : j++;
-      parts[k] = from.partition[at];
-      counts[k] = from.count[at];
-      xs[k] = from.x[at];
-      dzs[k] = from.dz[at];
+    W1Factors mine = take(a -> {});
+    grow(mine.count.length + o.count.length);
+    for (int k = 0, i = 0, j = 0; k < count.length; k++) {
+      boolean first = j == o.count.length || (i < mine.count.length && mine.partition[i] <= o.partition[j]);
+      W1Factors from = first ? mine : o;
+      int at = first ? i++ : j++;
+      partition[k] = from.partition[at];
+      count[k] = from.count[at];
+      x[k] = from.x[at];
+      dz[k] = from.dz[at];
+      bytes[k] = from.bytes[at];
+      decoder[k] = from.decoder[at];
     }
-    rows += o.rows;
-    partition = parts;
-    count = counts;
-    x = xs;
-    dz = dzs;
+    rows = mine.rows + o.rows;
   }
 
   /**
@@ -92,6 +106,8 @@ public final class W1Factors implements Serializable {
     t.count = count;
     t.x = x;
     t.dz = dz;
+    t.bytes = bytes;
+    t.decoder = decoder;
     clear(spent);
     return t;
   }
@@ -107,13 +123,20 @@ public final class W1Factors implements Serializable {
     count = new int[0];
     x = new float[0][];
     dz = new float[0][];
+    bytes = new byte[0][];
+    decoder = new RowDecoder[0];
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
     out.writeObject(new int[][] {partition, count});
     for (int k = 0; k < count.length; k++) {
-      ArrayIO.writeFloats(out, x[k]);
+      out.writeObject(decoder[k]); // a handle: the statistics themselves are shared
+      if (decoder[k] != null) {
+        ArrayIO.writeBytes(out, bytes[k]);
+      } else {
+        ArrayIO.writeFloats(out, x[k]);
+      }
       ArrayIO.writeFloats(out, dz[k]);
     }
   }
@@ -125,8 +148,17 @@ public final class W1Factors implements Serializable {
     count = segments[1];
     x = new float[count.length][];
     dz = new float[count.length][];
+    bytes = new byte[count.length][];
+    decoder = new RowDecoder[count.length];
     for (int k = 0; k < count.length; k++) {
-      x[k] = ArrayIO.readFloats(in);
+      decoder[k] = (RowDecoder) in.readObject();
+      if (decoder[k] != null) {
+        bytes[k] = ArrayIO.readBytes(in); // kept: a merge on an executor sends them on as bytes
+        x[k] = new float[bytes[k].length];
+        decoder[k].decode(bytes[k], count[k], x[k]);
+      } else {
+        x[k] = ArrayIO.readFloats(in);
+      }
       dz[k] = ArrayIO.readFloats(in);
     }
   }

@@ -35,14 +35,17 @@ public final class Workspace {
   /** Gathers rows {@code rows} of a block (and their labels) under {@code noise}; returns the m×D rows. */
   public float[] gatherFloat(Rows x, int[] y, int[] rows, int partition, Noise noise) {
     ensureFloat(rows.length, x.d(), 0, 0);
-    return gatherFloat(x, y, rows, partition, noise, xf);
+    return gatherFloat(x, y, rows, partition, noise, xf, null);
   }
 
-  /** The same into {@code into} (at least m×D): for rows that outlive the call (the W1 factors). */
-  public float[] gatherFloat(Rows x, int[] y, int[] rows, int partition, Noise noise, float[] into) {
+  /**
+   * The same into {@code into} (at least m×D): for rows that outlive the call (the W1 factors); their
+   * bytes also into {@code bytes} when not null (see {@link Rows#write(int[], int, Noise, float[], byte[])}).
+   */
+  public float[] gatherFloat(Rows x, int[] y, int[] rows, int partition, Noise noise, float[] into, byte[] bytes) {
     int m = rows.length;
     ensureFloat(m, 0, 0, 0);
-    x.write(rows, partition, noise, into);
+    x.write(rows, partition, noise, into, bytes);
     for (int i = 0; i < m; i++) {
       this.y[i] = y[rows[i]];
     }

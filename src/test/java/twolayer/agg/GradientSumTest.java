@@ -269,6 +269,60 @@ class GradientSumTest {
   }
 
   @Test
+  void w1FactorsOfPixelRowsCrossAsTheirBytesAndReadBackAsTheSameFloats() throws Exception {
+    // centred only, 16 rows of D=64 (factors while rows·96 < 2048); standardised and augmented, 20 rows
+    // of a 3×32×32 image at H=40 (factors while rows·3112 < 122,880)
+    Object[][] cases = {{new Shape(64, 32, 3), 16, false, Noise.NONE},
+        {new Shape(3072, 40, 10), 20, true, new Noise(true, 4, 0, 5, 1, 3, new long[] {0})}};
+    for (Object[] c : cases) {
+      Shape s = (Shape) c[0];
+      int m = (Integer) c[1];
+      Noise noise = (Noise) c[3];
+      Random r = new Random(12);
+      byte[] records = new byte[m * (s.d() + 1)]; // label, then D pixels
+      r.nextBytes(records);
+      double[] mean = new double[s.d()], std = (Boolean) c[2] ? new double[s.d()] : null;
+      for (int i = 0; i < m; i++) {
+        records[i * (s.d() + 1)] = (byte) r.nextInt(s.c());
+      }
+      for (int j = 0; j < s.d(); j++) {
+        mean[j] = 60 + 140 * r.nextDouble();
+        if (std != null) {
+          std[j] = 20 + 60 * r.nextDouble();
+        }
+      }
+      Block pixels = Block.of(new twolayer.data.RecordSplit(0, 0, m, List.of()),
+          new twolayer.data.RawRecords(records, m, null), mean, std);
+      float[] xf = new float[m * s.d()];
+      pixels.x.write(range(m), 0, noise, xf); // the rows as the kernel gathers them
+      Block floats = Block.of(0, xf, pixels.y);
+      Weights wf = FloatNet.KERNEL.weights(s, rounded(s, TwoLayerNet.initialWeights(s, 0.3, 2)));
+      GradientSum fromPixels = new GradientSum().add(new Step(wf, new int[][] {range(m)}, noise), pixels);
+      GradientSum fromFloats = new GradientSum().add(new Step(wf, new int[][] {range(m)}, Noise.NONE), floats);
+      assertEquals(m, fromPixels.factorRows());
+      int sentPixels = serialised(fromPixels), sentFloats = serialised(fromFloats);
+      // X crosses as m·D bytes instead of m·D floats; the statistics, when they are the caller's own,
+      // cross once with them (a run's are shared: a broadcast's handle)
+      int saved = 3 * m * s.d() - 8 * s.d() * (std != null ? 2 : 1);
+      assertTrue(sentFloats - sentPixels >= saved - 512,
+          s + ": " + sentPixels + " bytes against " + sentFloats + ", expected about " + saved + " fewer");
+      GradientSum back = roundTrip(fromPixels);
+      assertEquals(m, back.factorRows());
+      assertEquals(fromFloats.loss(), back.loss(), 0.0);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(roundTrip(fromFloats).gradient(), back.gradient(),
+          s + ": the same products of the same floats");
+    }
+  }
+
+  static int serialised(Object o) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(o);
+    }
+    return bytes.size();
+  }
+
+  @Test
   void zeroValueIsTiny() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
