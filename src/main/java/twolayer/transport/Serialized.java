@@ -14,6 +14,12 @@ final class Serialized extends Transport {
   static final Serialized INSTANCE = new Serialized();
   /** The largest value that {@link #perJob} sends inside the tasks. */
   static final int IN_TASK_BYTES = 900 << 10;
+  /**
+   * Spark setting: the most bytes a job's value may cost the driver's network link when the driver sends
+   * every task (in the tasks) or every executor (as a block) a copy of its own; above, the value is
+   * broadcast, and executors also fetch its pieces from each other. Default 16m.
+   */
+  public static final String COPIES_KEY = "spark.twolayer.transport.driverCopies";
 
   private Serialized() {}
 
@@ -49,24 +55,51 @@ final class Serialized extends Transport {
    * iteration against 25.1-28.5 ms by broadcast, six runs each; with four executors 40.7-41.4 against
    * 46.4-52.6); above, as a block on the driver ({@link DriverBlock}: in the tasks, 6 MB at H=500 took
    * 48 ms to launch and read against 42 ms by broadcast; the block, 45-49 ms per iteration against
-   * 57-61). Spark itself warns of tasks over 1000 KiB. Where Spark's block manager differs from the one
-   * this was built on, or will not store the value, a broadcast.
+   * 57-61). Spark itself warns of tasks over 1000 KiB. Both send a copy per task or per executor from
+   * the driver: when those copies add up to more than {@value #COPIES_KEY} (16m), a broadcast (at
+   * 10 Gb/s, 6 MB to each of 8 executors takes the driver's link 38 ms). Where Spark's block manager
+   * differs from the one this was built on, or will not store the value, a broadcast too.
    */
   @Override
   public <T> Shared<T> perJob(JavaSparkContext sc, T value) {
     try {
       ChunkedByteBuffer bytes = Bytes.of(value);
-      if (bytes.size() <= IN_TASK_BYTES) {
-        return new InTask<>(value, bytes.toArray());
-      }
-      DriverBlock<T> block = DriverBlock.of(value, bytes);
-      if (block != null) {
-        return block;
+      long budget = sc.sc().conf().getSizeAsBytes(COPIES_KEY, "16m");
+      switch (route(bytes.size(), Math.max(1, sc.sc().defaultParallelism()), executors(sc), budget)) {
+        case IN_TASK -> {
+          return new InTask<>(value, bytes.toArray());
+        }
+        case DRIVER_BLOCK -> {
+          DriverBlock<T> block = DriverBlock.of(value, bytes);
+          if (block != null) {
+            return block;
+          }
+        }
+        case BROADCAST -> {}
       }
     } catch (LinkageError e) {
       // a Spark whose internal classes differ: its public broadcast below
     }
     return new Broadcasted<>(sc.broadcast(value));
+  }
+
+  /** How {@link #perJob} sends a value. */
+  enum Route { IN_TASK, DRIVER_BLOCK, BROADCAST }
+
+  /**
+   * The route of a value of {@code size} bytes to a job of about {@code tasks} tasks on {@code executors}
+   * executors, when the driver may send {@code budget} bytes of copies per job.
+   */
+  static Route route(long size, int tasks, int executors, long budget) {
+    if (size <= IN_TASK_BYTES && size * tasks <= budget) {
+      return Route.IN_TASK;
+    }
+    return size * executors <= budget ? Route.DRIVER_BLOCK : Route.BROADCAST;
+  }
+
+  /** Executors registered now (at least 1: the driver's own block manager serves in local mode). */
+  private static int executors(JavaSparkContext sc) {
+    return Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - 1);
   }
 
   @Override

@@ -98,6 +98,43 @@ class SerializedTransportTest {
     }
   }
 
+  /**
+   * Copies from the driver (one per task, or one per executor) while they add up to the budget, a
+   * broadcast beyond: with the budget at 1 MB, a value of 0.9 MB still goes as one block, and a
+   * broadcast when 2 executors would fetch it; with many tasks a small value leaves the tasks.
+   */
+  @Test
+  void copiesFromTheDriverStopAtTheBudget() {
+    long mb = 1 << 20, kb = 1 << 10;
+    assertEquals(Serialized.Route.IN_TASK, Serialized.route(600 * kb, 2, 2, 16 * mb));
+    assertEquals(Serialized.Route.DRIVER_BLOCK, Serialized.route(600 * kb, 32, 2, 16 * mb));
+    assertEquals(Serialized.Route.BROADCAST, Serialized.route(600 * kb, 32, 32, 16 * mb));
+    assertEquals(Serialized.Route.DRIVER_BLOCK, Serialized.route(6 * mb, 2, 2, 16 * mb));
+    assertEquals(Serialized.Route.BROADCAST, Serialized.route(6 * mb, 3, 3, 16 * mb));
+    assertEquals(Serialized.Route.DRIVER_BLOCK, Serialized.route(900 * kb, 2, 1, mb));
+    assertEquals(Serialized.Route.BROADCAST, Serialized.route(900 * kb, 2, 2, mb));
+    // and in a context: the budget below two copies of a small value makes it a broadcast the tasks read
+    sc.sc().conf().set(Serialized.COPIES_KEY, "8k");
+    try {
+      Transport transport = Transport.of(sc);
+      long[] value = new long[1000]; // 8 KB: one copy fits, two do not (local[2]: two tasks, one block manager)
+      value[0] = 3;
+      Shared<long[]> shared = transport.perJob(sc, value);
+      assertTrue(shared instanceof DriverBlock<?>, shared.getClass().getSimpleName());
+      shared.release();
+      sc.sc().conf().set(Serialized.COPIES_KEY, "4k");
+      Shared<long[]> broadcast = transport.perJob(sc, value);
+      assertTrue(!(broadcast instanceof DriverBlock<?>) && !(broadcast instanceof InTask<?>),
+          broadcast.getClass().getSimpleName());
+      TreeAggregateTest.Acc sum = transport.aggregate(sc.parallelize(List.of(1L, 2L, 3L), 2), broadcast,
+          new TreeAggregateTest.Acc(), (acc, v) -> acc.add(v * broadcast.get()[0]), TreeAggregateTest.Acc::merge, 1);
+      broadcast.release();
+      assertEquals(18, sum.sum);
+    } finally {
+      sc.sc().conf().remove(Serialized.COPIES_KEY);
+    }
+  }
+
   /** A value in the tasks of one job is not there for a task of another: it fails and says why. */
   @Test
   void aPerJobValueInTheTasksIsReadOnlyByItsOwnJob() {
