@@ -83,10 +83,11 @@ class TrainingMetricsTest {
     double train = m.at("/final/train_accuracy").asDouble();
     double lr = m.at("/history/" + (ITERATIONS - 1) + "/learning_rate").asDouble();
 
-    // Prometheus: every gauge from the first scrape on, and the run's figures while it ran
+    // Prometheus: every gauge from the first scrape on, and the run's figures while it ran. The first
+    // scrape may already show iteration 1: the servlet comes up with the context, and the tiny run's
+    // first iteration can end before the poller's next 50 ms tick (seen once in CI)
     assertFalse(scrapes.isEmpty(), "no scrape of the driver's /metrics/prometheus succeeded");
     assertEquals(TrainingMetrics.GAUGES.keySet(), scrapes.get(0).keySet(), "the first scrape: " + scrapes.get(0));
-    assertEquals(0, scrapes.get(0).get("iteration"), "registered before the first iteration: " + scrapes.get(0));
     assertTrue(scrapes.stream().anyMatch(s -> s.get("iteration") > 0 && s.get("iteration") < ITERATIONS),
         "no scrape while training: " + scrapes.size() + " scrapes");
     assertTrue(scrapes.stream().anyMatch(s -> s.get("iteration") == ITERATIONS && s.get("loss") == loss
