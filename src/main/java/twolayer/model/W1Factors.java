@@ -19,12 +19,13 @@ import java.util.function.Consumer;
  */
 public final class W1Factors implements Serializable {
   private int rows;
-  private transient int[] partition = new int[0];
-  private transient int[] count = new int[0];
-  private transient float[][] x = new float[0][]; // segment k: count[k]×D
-  private transient float[][] dz = new float[0][]; // segment k: count[k]×H
-  private transient byte[][] bytes = new byte[0][]; // segment k: X_k's bytes (count[k]×D), or null
-  private transient RowDecoder[] decoder = new RowDecoder[0]; // how bytes[k] read back as X_k, or null
+  private transient Segment[] segments = new Segment[0]; // in partition order
+
+  /**
+   * One partition's rows: X (count×D) and dz1 (count×H); X's bytes (count×D) and their decoder when its
+   * block holds bytes, else both null.
+   */
+  private record Segment(int partition, int count, float[] x, float[] dz, byte[] bytes, RowDecoder decoder) {}
 
   /** True while {@code rows·(D+H)} floats are fewer than the D·H of a dense W1 gradient. */
   public static boolean smaller(Shape s, long rows) {
@@ -42,26 +43,9 @@ public final class W1Factors implements Serializable {
    */
   void append(int p, float[] xs, byte[] xBytes, RowDecoder xDecoder, float[] dz1, float[] dzCopy, int m, int h) {
     System.arraycopy(dz1, 0, dzCopy, 0, m * h);
-    int k = grow(count.length + 1);
-    partition[k] = p;
-    count[k] = m;
-    x[k] = xs;
-    dz[k] = dzCopy;
-    bytes[k] = xBytes;
-    decoder[k] = xDecoder;
+    segments = Arrays.copyOf(segments, segments.length + 1);
+    segments[segments.length - 1] = new Segment(p, m, xs, dzCopy, xBytes, xDecoder);
     rows += m;
-  }
-
-  /** Room for n segments (the first ones kept); returns the old count. */
-  private int grow(int n) {
-    int k = count.length;
-    partition = Arrays.copyOf(partition, n);
-    count = Arrays.copyOf(count, n);
-    x = Arrays.copyOf(x, n);
-    dz = Arrays.copyOf(dz, n);
-    bytes = Arrays.copyOf(bytes, n);
-    decoder = Arrays.copyOf(decoder, n);
-    return k;
   }
 
   /** Takes o's segments, both sides' interleaved by partition (each side is already sorted). */
@@ -69,20 +53,13 @@ public final class W1Factors implements Serializable {
     if (o.rows == 0) {
       return;
     }
-    W1Factors mine = take(a -> {});
-    grow(mine.count.length + o.count.length);
-    for (int k = 0, i = 0, j = 0; k < count.length; k++) {
-      boolean first = j == o.count.length || (i < mine.count.length && mine.partition[i] <= o.partition[j]);
-      W1Factors from = first ? mine : o;
-      int at = first ? i++ : j++;
-      partition[k] = from.partition[at];
-      count[k] = from.count[at];
-      x[k] = from.x[at];
-      dz[k] = from.dz[at];
-      bytes[k] = from.bytes[at];
-      decoder[k] = from.decoder[at];
+    Segment[] mine = segments, theirs = o.segments, all = new Segment[mine.length + theirs.length];
+    for (int k = 0, i = 0, j = 0; k < all.length; k++) {
+      boolean first = j == theirs.length || (i < mine.length && mine[i].partition <= theirs[j].partition);
+      all[k] = first ? mine[i++] : theirs[j++];
     }
-    rows = mine.rows + o.rows;
+    segments = all;
+    rows += o.rows;
   }
 
   /**
@@ -92,8 +69,9 @@ public final class W1Factors implements Serializable {
    */
   public void product(Shape s, int d0, int d1, float alpha, float beta, float[] c) {
     int d = s.d(), h = s.h();
-    for (int k = 0; k < count.length; k++) {
-      Gemm.gemm(true, false, d1 - d0, h, count[k], alpha, x[k], d0, d, dz[k], 0, h, k == 0 ? beta : 1f, c,
+    for (int k = 0; k < segments.length; k++) {
+      Segment g = segments[k];
+      Gemm.gemm(true, false, d1 - d0, h, g.count, alpha, g.x, d0, d, g.dz, 0, h, k == 0 ? beta : 1f, c,
           s.w1() + d0 * h, h);
     }
   }
@@ -102,64 +80,53 @@ public final class W1Factors implements Serializable {
   W1Factors take(Consumer<float[]> spent) {
     W1Factors t = new W1Factors();
     t.rows = rows;
-    t.partition = partition;
-    t.count = count;
-    t.x = x;
-    t.dz = dz;
-    t.bytes = bytes;
-    t.decoder = decoder;
+    t.segments = segments;
     clear(spent);
     return t;
   }
 
   /** Hands every segment's arrays to {@code to} and holds no rows afterwards. */
   void clear(Consumer<float[]> to) {
-    for (int k = 0; k < count.length; k++) {
-      to.accept(x[k]);
-      to.accept(dz[k]);
+    for (Segment g : segments) {
+      to.accept(g.x);
+      to.accept(g.dz);
     }
     rows = 0;
-    partition = new int[0];
-    count = new int[0];
-    x = new float[0][];
-    dz = new float[0][];
-    bytes = new byte[0][];
-    decoder = new RowDecoder[0];
+    segments = new Segment[0];
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    out.writeObject(new int[][] {partition, count});
-    for (int k = 0; k < count.length; k++) {
-      out.writeObject(decoder[k]); // a handle: the statistics themselves are shared
-      if (decoder[k] != null) {
-        ArrayIO.writeBytes(out, bytes[k]);
+    out.writeInt(segments.length);
+    for (Segment g : segments) {
+      out.writeInt(g.partition);
+      out.writeInt(g.count);
+      out.writeObject(g.decoder); // a handle: the statistics themselves are shared
+      if (g.decoder != null) {
+        ArrayIO.writeBytes(out, g.bytes);
       } else {
-        ArrayIO.writeFloats(out, x[k]);
+        ArrayIO.writeFloats(out, g.x);
       }
-      ArrayIO.writeFloats(out, dz[k]);
+      ArrayIO.writeFloats(out, g.dz);
     }
   }
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
-    int[][] segments = (int[][]) in.readObject();
-    partition = segments[0];
-    count = segments[1];
-    x = new float[count.length][];
-    dz = new float[count.length][];
-    bytes = new byte[count.length][];
-    decoder = new RowDecoder[count.length];
-    for (int k = 0; k < count.length; k++) {
-      decoder[k] = (RowDecoder) in.readObject();
-      if (decoder[k] != null) {
-        bytes[k] = ArrayIO.readBytes(in); // kept: a merge on an executor sends them on as bytes
-        x[k] = new float[bytes[k].length];
-        decoder[k].decode(bytes[k], count[k], x[k]);
+    segments = new Segment[in.readInt()];
+    for (int k = 0; k < segments.length; k++) {
+      int p = in.readInt(), m = in.readInt();
+      RowDecoder decoder = (RowDecoder) in.readObject();
+      byte[] bytes = null;
+      float[] x;
+      if (decoder != null) {
+        bytes = ArrayIO.readBytes(in); // kept: a merge on an executor sends them on as bytes
+        x = new float[bytes.length];
+        decoder.decode(bytes, m, x);
       } else {
-        x[k] = ArrayIO.readFloats(in);
+        x = ArrayIO.readFloats(in);
       }
-      dz[k] = ArrayIO.readFloats(in);
+      segments[k] = new Segment(p, m, x, ArrayIO.readFloats(in), bytes, decoder);
     }
   }
 }
