@@ -1,7 +1,5 @@
 package twolayer.transport;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
@@ -23,10 +21,6 @@ import scala.reflect.ClassTag$;
  * where it differs, or will not store the value, the caller broadcasts instead.
  */
 final class DriverBlock<T> implements Shared<T> {
-  private static final AtomicLong NEXT = new AtomicLong();
-  private static final int KEPT = 2; // values an executor keeps for its later tasks: the newest two jobs'
-  private static final ConcurrentHashMap<Long, Object> FETCHED = new ConcurrentHashMap<>();
-
   private final long id;
   private transient T value; // on the driver, until released
 
@@ -37,7 +31,7 @@ final class DriverBlock<T> implements Shared<T> {
 
   /** {@code value}, serialised as {@code bytes}, as a block on the driver; null if the block manager refuses it. */
   static <T> DriverBlock<T> of(T value, ChunkedByteBuffer bytes) {
-    long id = NEXT.incrementAndGet();
+    long id = Decoded.nextId();
     boolean stored = SparkEnv.get().blockManager().putBytes(block(id), bytes, StorageLevel.MEMORY_AND_DISK_SER(),
         true, ClassTag$.MODULE$.Any());
     return stored ? new DriverBlock<>(id, value) : null;
@@ -52,14 +46,8 @@ final class DriverBlock<T> implements Shared<T> {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public T get() {
-    if (value != null) {
-      return value;
-    }
-    Object v = FETCHED.computeIfAbsent(id, k -> fetch());
-    FETCHED.keySet().removeIf(k -> k <= id - KEPT);
-    return (T) v;
+    return value != null ? value : Decoded.get(id, this::fetch);
   }
 
   /** The block's value: from this JVM's block manager when it holds it (the driver's), else from the driver's. */

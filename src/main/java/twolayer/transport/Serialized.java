@@ -57,26 +57,21 @@ final class Serialized extends Transport {
    * 48 ms to launch and read against 42 ms by broadcast; the block, 45-49 ms per iteration against
    * 57-61). Spark itself warns of tasks over 1000 KiB. Both send a copy per task or per executor from
    * the driver: when those copies add up to more than {@value #COPIES_KEY} (16m), a broadcast (at
-   * 10 Gb/s, 6 MB to each of 8 executors takes the driver's link 38 ms). Where Spark's block manager
-   * differs from the one this was built on, or will not store the value, a broadcast too.
+   * 10 Gb/s, 6 MB to each of 8 executors takes the driver's link 38 ms), of the bytes already
+   * serialised. Where Spark's block manager will not store the value, a broadcast too; where its
+   * internal classes differ from those this was built on, a broadcast of the value.
    */
   @Override
   public <T> Shared<T> perJob(JavaSparkContext sc, T value) {
     try {
       ChunkedByteBuffer bytes = Bytes.of(value);
       long budget = sc.sc().conf().getSizeAsBytes(COPIES_KEY, "16m");
-      switch (route(bytes.size(), Math.max(1, sc.sc().defaultParallelism()), executors(sc), budget)) {
-        case IN_TASK -> {
-          return new InTask<>(value, bytes.toArray());
-        }
-        case DRIVER_BLOCK -> {
-          DriverBlock<T> block = DriverBlock.of(value, bytes);
-          if (block != null) {
-            return block;
-          }
-        }
-        case BROADCAST -> {}
+      Route route = route(bytes.size(), Math.max(1, sc.sc().defaultParallelism()), executors(sc), budget);
+      if (route == Route.IN_TASK) {
+        return new InTask<>(value, bytes.toArray());
       }
+      DriverBlock<T> block = route == Route.DRIVER_BLOCK ? DriverBlock.of(value, bytes) : null;
+      return block != null ? block : new BroadcastBytes<>(sc, value, bytes);
     } catch (LinkageError e) {
       // a Spark whose internal classes differ: its public broadcast below
     }

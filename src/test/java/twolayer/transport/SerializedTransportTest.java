@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -124,14 +128,51 @@ class SerializedTransportTest {
       shared.release();
       sc.sc().conf().set(Serialized.COPIES_KEY, "4k");
       Shared<long[]> broadcast = transport.perJob(sc, value);
-      assertTrue(!(broadcast instanceof DriverBlock<?>) && !(broadcast instanceof InTask<?>),
-          broadcast.getClass().getSimpleName());
+      assertTrue(broadcast instanceof BroadcastBytes<?>, broadcast.getClass().getSimpleName());
       TreeAggregateTest.Acc sum = transport.aggregate(sc.parallelize(List.of(1L, 2L, 3L), 2), broadcast,
           new TreeAggregateTest.Acc(), (acc, v) -> acc.add(v * broadcast.get()[0]), TreeAggregateTest.Acc::merge, 1);
       broadcast.release();
       assertEquals(18, sum.sum);
     } finally {
       sc.sc().conf().remove(Serialized.COPIES_KEY);
+    }
+  }
+
+  /**
+   * A value that goes by broadcast is serialised once, on the driver, to choose its route; the broadcast
+   * carries those bytes, and the tasks read the value back from them.
+   */
+  @Test
+  void aBroadcastValueIsSerialisedOnce() {
+    sc.sc().conf().set(Serialized.COPIES_KEY, "1k");
+    try {
+      Transport transport = Transport.of(sc);
+      Counted.WRITES.set(0);
+      Shared<Counted> shared = transport.perJob(sc, new Counted(5));
+      assertTrue(shared instanceof BroadcastBytes<?>, shared.getClass().getSimpleName());
+      TreeAggregateTest.Acc sum = transport.aggregate(sc.parallelize(List.of(1L, 2L, 3L), 2), shared,
+          new TreeAggregateTest.Acc(), (acc, v) -> acc.add(v * shared.get().factor), TreeAggregateTest.Acc::merge, 1);
+      shared.release();
+      assertEquals(30, sum.sum, "every task read the value");
+      assertEquals(1, Counted.WRITES.get(), "serialised once");
+    } finally {
+      sc.sc().conf().remove(Serialized.COPIES_KEY);
+    }
+  }
+
+  /** A value that counts how often it is serialised. */
+  static final class Counted implements Serializable {
+    static final AtomicInteger WRITES = new AtomicInteger();
+    final long factor;
+    final byte[] padding = new byte[4096]; // above the 1k budget of the test: broadcast
+
+    Counted(long factor) {
+      this.factor = factor;
+    }
+
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      WRITES.incrementAndGet();
+      out.defaultWriteObject();
     }
   }
 
