@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * Per-job values sent to the executors as bytes ({@link DriverBlock}, {@link BroadcastBytes}), decoded
- * once per executor for all of its tasks. Ids count up on the driver, one per value whatever its route,
+ * once per executor for all of its tasks. Ids count up on the driver, one per value of either kind,
  * so an executor keeps the newest {@value #KEPT} (the tasks of one job, and of the job before it that
  * may still be running) and lets the older ones go.
  */
