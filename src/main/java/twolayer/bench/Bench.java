@@ -71,8 +71,9 @@ public final class Bench {
     gemm.put("sgemm_gflops", sgemm);
     gemm.put("dgemm_gflops", kernels.gemmGflops(false, d));
     res.put("gemm", gemm);
-    double floor = warmUpAndFloor(data);
-    res.put("floor_ms", floor);
+    Floor floor = warmUpAndFloor(data);
+    res.put("floor_ms", floor.median());
+    res.put("floor_mean_ms", floor.mean());
     // NumPy is measured right before each trainer row, not once for all: this machine's speed drifts
     // by 10-20% within minutes (a VM), and a ratio of two figures taken minutes apart carried that drift
     Map<String, Object> numpyFigures = new LinkedHashMap<>();
@@ -93,7 +94,7 @@ public final class Bench {
   }
 
   /** The trainer's row at H and B next to the kernel alone, sgemm's GFLOP/s and NumPy's {@code np}. */
-  private Map<String, Object> comparedRow(Data data, int h, int b, double floor, KernelBench kernels, double sgemm,
+  private Map<String, Object> comparedRow(Data data, int h, int b, Floor floor, KernelBench kernels, double sgemm,
       Map<String, Object> np) {
     int d = data.train().d();
     Map<String, Object> row = trainerRow(data, h, b, floor);
@@ -109,9 +110,9 @@ public final class Bench {
       row.put("numpy_kernel", np.get("best_kernel"));
       ratios.put("trainer_vs_numpy", eps / npEps);
     }
-    out.printf("  trainer %.0f examples/s (%.1f GFLOP/s, %.1f ms/iteration = %.1fx floor), kernel alone %.0f/s%s%n",
-        eps, eps * flopsPerExample(d, h) / 1e9, row.get("iteration_ms_total"), ratios.get("iteration_vs_floor"),
-        kernel, ratios.containsKey("trainer_vs_numpy")
+    out.printf("  trainer %.0f examples/s (%.1f GFLOP/s, %.1f ms/iteration = %.2fx floor, %.2fx its mean), kernel alone"
+        + " %.0f/s%s%n", eps, eps * flopsPerExample(d, h) / 1e9, row.get("iteration_ms_total"),
+        ratios.get("iteration_vs_floor"), ratios.get("iteration_vs_floor_mean"), kernel, ratios.containsKey("trainer_vs_numpy")
             ? String.format(", %.2fx NumPy (%s)", ratios.get("trainer_vs_numpy"), np.get("best_kernel")) : "");
     out.println("  split (ms): " + row.get("iteration_ms"));
     return row;
@@ -126,11 +127,13 @@ public final class Bench {
     Map<String, Object> vs = new LinkedHashMap<>();
     vs.put("master", other.sc.master());
     Data data = other.load();
-    double floor = other.warmUpAndFloor(data);
-    vs.put("floor_ms", floor);
+    Floor floor = other.warmUpAndFloor(data);
+    vs.put("floor_ms", floor.median());
+    vs.put("floor_mean_ms", floor.mean());
     double mineFloor = (Double) res.get("floor_ms");
-    other.out.printf("bench: %s against %s: floor %.1f ms against %.1f ms (%.2fx)%n", res.get("master"),
-        other.sc.master(), mineFloor, floor, mineFloor / floor);
+    other.out.printf("bench: %s against %s: floor %.1f ms (mean %.1f) against %.1f ms (mean %.1f) (%.2fx)%n",
+        res.get("master"), other.sc.master(), mineFloor, res.get("floor_mean_ms"), floor.median(), floor.mean(),
+        mineFloor / floor.median());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> mine : (List<Map<String, Object>>) res.get("trainer")) {
       int h = (Integer) mine.get("hidden"), b = (Integer) mine.get("batch");
@@ -142,7 +145,7 @@ public final class Bench {
       rows.add(row);
     }
     vs.put("trainer", rows);
-    vs.put("floor_ratio", mineFloor / floor);
+    vs.put("floor_ratio", mineFloor / floor.median());
     res.put("vs", vs);
   }
 
@@ -162,9 +165,9 @@ public final class Bench {
   /**
    * Spark's scheduler runs interpreted for its first few hundred jobs, and the JIT compiles the hot paths
    * of both shapes for seconds after that (on 2 cores it takes CPU from the run): warm them all first,
-   * then the median of a trivial job over the cached blocks.
+   * then the floor: a trivial job over the cached blocks.
    */
-  double warmUpAndFloor(Data data) {
+  Floor warmUpAndFloor(Data data) {
     out.println("bench: warming up Spark and the JIT on " + sc.master());
     floorMillis(data.train(), quick ? 200 : 500, false);
     new Trainer(sc, config(50, 200, quick ? 300 : 600, data.trainSize()), silent()).train(data.train(), data.val(), C);
@@ -174,7 +177,7 @@ public final class Bench {
   }
 
   /** The trainer at H and B: examples/s, the split of its iteration, its ratio to the floor. */
-  Map<String, Object> trainerRow(Data data, int h, int b, double floor) {
+  Map<String, Object> trainerRow(Data data, int h, int b, Floor floor) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("hidden", h);
     row.put("batch", b);
@@ -187,7 +190,8 @@ public final class Bench {
     row.put("iteration_ms_total", ms);
     row.put("iteration_ms", r.iterationMillis());
     Map<String, Object> ratios = new LinkedHashMap<>();
-    ratios.put("iteration_vs_floor", ms / floor);
+    ratios.put("iteration_vs_floor", ms / floor.median());
+    ratios.put("iteration_vs_floor_mean", ms / floor.mean());
     row.put("ratios", ratios);
     return row;
   }
@@ -220,19 +224,28 @@ public final class Bench {
     return new PrintStream(OutputStream.nullOutputStream());
   }
 
-  /** Median wall time of a trivial job (map and reduce) over the cached blocks. */
-  double floorMillis(BlockSet train, int runs, boolean print) {
+  /**
+   * Spark's floor: a trivial job's wall time over many runs. Its median is the floor the issue's ratios
+   * use; an iteration's time is a mean (the loop's time over its iterations), which carries the same
+   * stray slow jobs that the floor's mean does, so both ratios are reported.
+   */
+  record Floor(double median, double mean) {}
+
+  /** Wall times of a trivial job (map and reduce) over the cached blocks. */
+  Floor floorMillis(BlockSet train, int runs, boolean print) {
     double[] ms = new double[runs];
     for (int i = 0; i < runs; i++) {
       long t0 = System.nanoTime();
       train.rdd().map(b -> b.n).reduce(Integer::sum);
       ms[i] = (System.nanoTime() - t0) / 1e6;
     }
+    double mean = Arrays.stream(ms).average().orElse(0);
     Arrays.sort(ms);
     if (print) {
-      out.printf("  floor: median %.1f ms (min %.1f, max %.1f) over %d jobs%n", ms[runs / 2], ms[0], ms[runs - 1], runs);
+      out.printf("  floor: median %.1f ms, mean %.1f (min %.1f, max %.1f) over %d jobs%n", ms[runs / 2], mean, ms[0],
+          ms[runs - 1], runs);
     }
-    return ms[runs / 2];
+    return new Floor(ms[runs / 2], mean);
   }
 
 }
