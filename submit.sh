@@ -70,13 +70,18 @@ if [ "${C1:-1}" != 0 ]; then JIT="-XX:TieredStopAtLevel=1 -XX:CompileThresholdSc
 # and partial sums, and on this VM a first touch of fresh heap is slow; G1 grows the heap into fresh
 # memory for minutes. Measured on scripts/cluster.sh's cluster, defaults, 300 iterations: 29-34 ms per
 # iteration against 38-40 ms. Executors get half of EXECUTOR_MEMORY, the driver (no cached data) 1 GB.
+# Executors' heaps also ask for transparent huge pages (nothing changes where a worker's kernel has them "never"
+# or "always"): BLAS walks megabytes of weights, rows and sums through the heap. With 2 MB pages the
+# cluster's tasks computed about 6% faster at H=500, B=2000 (measured here, 2 workers, nine runs each in
+# turn: compute 80.7 against 86.2 ms, iterations 145.5 against 152.1 ms, faster in 7 of the 9 pairs);
+# the defaults were unchanged.
 EXECUTOR_MEMORY="${EXECUTOR_MEMORY:-2g}"
 if ! [[ "$EXECUTOR_MEMORY" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
   echo "error: EXECUTOR_MEMORY: '$EXECUTOR_MEMORY' is not a JVM memory size (a number with an optional k, m, g or t, e.g. 2g)" >&2
   exit 2
 fi
 DRIVER_JVM="-Xms1g -XX:+AlwaysPreTouch"
-EXECUTOR_JVM="-Xms$(($(mebibytes "$EXECUTOR_MEMORY") / 2))m -XX:+AlwaysPreTouch"
+EXECUTOR_JVM="-Xms$(($(mebibytes "$EXECUTOR_MEMORY") / 2))m -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
 case "$master" in local|local\[*) # local-cluster[...] runs executors in JVMs of their own
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   DRIVER_JVM=""
