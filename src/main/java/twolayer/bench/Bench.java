@@ -110,10 +110,11 @@ public final class Bench {
       row.put("numpy_kernel", np.get("best_kernel"));
       ratios.put("trainer_vs_numpy", eps / npEps);
     }
+    String vsNumpy = ratios.containsKey("trainer_vs_numpy")
+        ? String.format(", %.2fx NumPy (%s)", ratios.get("trainer_vs_numpy"), np.get("best_kernel")) : "";
     out.printf("  trainer %.0f examples/s (%.1f GFLOP/s, %.1f ms/iteration = %.2fx floor, %.2fx its mean), kernel alone"
         + " %.0f/s%s%n", eps, eps * flopsPerExample(d, h) / 1e9, row.get("iteration_ms_total"),
-        ratios.get("iteration_vs_floor"), ratios.get("iteration_vs_floor_mean"), kernel, ratios.containsKey("trainer_vs_numpy")
-            ? String.format(", %.2fx NumPy (%s)", ratios.get("trainer_vs_numpy"), np.get("best_kernel")) : "");
+        ratios.get("iteration_vs_floor"), ratios.get("iteration_vs_floor_mean"), kernel, vsNumpy);
     out.println("  split (ms): " + row.get("iteration_ms"));
     return row;
   }
@@ -225,9 +226,9 @@ public final class Bench {
   }
 
   /**
-   * Spark's floor: a trivial job's wall time over many runs. Its median is the floor the issue's ratios
-   * use; an iteration's time is a mean (the loop's time over its iterations), which carries the same
-   * stray slow jobs that the floor's mean does, so both ratios are reported.
+   * Spark's floor: a trivial job's wall time over many runs. {@code iteration_vs_floor} divides by its
+   * median; an iteration's time is a mean (the loop's time over its iterations), which carries the same
+   * stray slow jobs that the floor's mean does, so {@code iteration_vs_floor_mean} is given too.
    */
   record Floor(double median, double mean) {}
 
