@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
+import twolayer.transport.Executors;
 import twolayer.transport.Shared;
 
 /**
@@ -20,6 +21,7 @@ public final class CifarSplits {
   private CifarSplits(JavaSparkContext sc, CifarDataset dataset, int partitions) {
     this.sc = sc;
     this.dataset = dataset;
+    Executors.await(sc); // the cores to partition by, and every executor there to cache a block
     this.partitions = partitions > 0 ? partitions : sc.defaultParallelism();
     this.conf = HadoopConf.share(sc);
   }

@@ -94,7 +94,7 @@ final class Serialized extends Transport {
 
   /** Executors registered now (at least 1: the driver's own block manager serves in local mode). */
   private static int executors(JavaSparkContext sc) {
-    return Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - 1);
+    return Math.max(1, Executors.registered(sc));
   }
 
   @Override

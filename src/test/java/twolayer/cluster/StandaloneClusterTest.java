@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import twolayer.TestData;
 import twolayer.cli.Main;
 import twolayer.io.ModelFile;
+import twolayer.transport.Executors;
 
 /**
  * Tier 3, on a real Spark standalone cluster (Master and two 1-core Workers on 127.0.0.1, started by
@@ -144,6 +147,19 @@ class StandaloneClusterTest {
       }
       assertEquals(Integer.parseInt(parts), metrics(outs[0]).at("/config/partitions_effective").asInt());
       assertEquals(0.0, maxWeightDifference(outs[0], outs[1]), 0.0, parts + " partitions");
+    }
+  }
+
+  /**
+   * The data wait for every executor: right after the context starts none has registered yet (they are
+   * JVMs still starting), so partitioning then would see no cores and cache every block on whichever
+   * executor came first.
+   */
+  @Test
+  void waitsForEveryExecutorBeforeTheData() {
+    SparkConf conf = new SparkConf().setMaster(MASTER).setAppName("executors").set("spark.ui.enabled", "false");
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      assertEquals(2, Executors.await(sc), "both workers' executors");
     }
   }
 

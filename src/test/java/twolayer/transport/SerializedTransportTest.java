@@ -51,6 +51,12 @@ class SerializedTransportTest {
     assertEquals("false", sc.getConf().get("spark.broadcast.checksum"));
   }
 
+  /** A local master's executor is the driver's own: nothing to wait for (on a cluster: StandaloneClusterTest). */
+  @Test
+  void noWaitForExecutorsUnderALocalMaster() {
+    assertEquals(1, Executors.await(sc));
+  }
+
   @Test
   void tasksReadTheValuesAndResultsComeBackThroughTheSerializer() {
     long[] value = {1, 2, 3};
