@@ -13,6 +13,7 @@ import twolayer.UserError;
 import twolayer.data.Block;
 import twolayer.data.BlockSet;
 import twolayer.data.Preprocessing;
+import twolayer.transport.Executors;
 import twolayer.transport.Transport;
 
 /**
@@ -28,6 +29,8 @@ final class FrameBlocks {
   record Prepared(BlockSet blocks, double[] mean, double[] std, int numClasses) {}
 
   static Prepared of(Dataset<?> df, String featuresCol, String labelCol, boolean standardize) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    Executors.await(sc); // every executor there to cache a block
     JavaRDD<Row> rows = df.select(featuresCol, labelCol).toJavaRDD();
     Stats st = rows.mapPartitions(it -> List.of(Stats.of(it)).iterator()).reduce(Stats::merge);
     if (st.n == 0) {
@@ -36,7 +39,6 @@ final class FrameBlocks {
     int d = st.sum.length;
     double[][] meanStd = Preprocessing.meanStd(st.sum, standardize ? st.sumSq : null, st.n);
     double[] mean = meanStd[0], std = meanStd[1];
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     FrameBlockRdd rdd = new FrameBlockRdd(sc, rows.rdd(), mean, std);
     // in one JVM the blocks drop the frame's lineage once cached: every task of every iteration then
     // carries 1-2 KB, not the frame's query plan

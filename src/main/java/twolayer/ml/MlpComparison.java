@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import twolayer.data.Preprocessing;
+import twolayer.transport.Executors;
 
 /**
  * {@code ./submit.sh compare-mlp}: this Estimator against Spark's MultilayerPerceptronClassifier on the
@@ -24,6 +26,7 @@ public final class MlpComparison {
 
   public static Map<String, Object> run(SparkSession spark, String data, int trainSize, int testSize, int hidden,
       TwoLayerNetClassifier ours, int mlpIterations, PrintStream out) {
+    Executors.await(JavaSparkContext.fromSparkContext(spark.sparkContext())); // the cores to partition by
     Dataset<Row> train = CifarFrames.load(spark, data, "train", trainSize, spark.sparkContext().defaultParallelism())
         .cache();
     Dataset<Row> test = CifarFrames.load(spark, data, "test", testSize, spark.sparkContext().defaultParallelism()).cache();

@@ -19,17 +19,23 @@ public final class Executors {
   /** Spark's own bound on its wait for executors at start, which this wait keeps too. */
   static final String MAX_KEY = "spark.scheduler.maxRegisteredResourcesWaitingTime";
   private static final long POLL_MS = 50;
+  private static volatile String settled; // the application whose executors were waited for
 
   private Executors() {}
 
   /**
    * Where the tasks run in executors of their own: waits until at least one has registered and none has
-   * joined for {@value #SETTLE_KEY} (2 s), at most {@value #MAX_KEY} (30 s). Returns the executors
-   * registered (1 under a local master: the driver's own).
+   * joined for {@value #SETTLE_KEY} (2 s), at most {@value #MAX_KEY} (30 s), the first time in an
+   * application (a Pipeline's fits after the first do not wait). Returns the executors registered (1
+   * under a local master: the driver's own).
    */
   public static int await(JavaSparkContext sc) {
     if (sc.sc().isLocal()) {
       return 1;
+    }
+    String app = sc.sc().applicationId();
+    if (app.equals(settled)) {
+      return registered(sc);
     }
     SparkConf conf = sc.getConf();
     long settle = conf.getTimeAsMs(SETTLE_KEY, "2s");
@@ -54,6 +60,7 @@ public final class Executors {
         changed = System.nanoTime();
       }
     }
+    settled = app;
     return seen;
   }
 
