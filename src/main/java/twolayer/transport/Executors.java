@@ -34,10 +34,10 @@ public final class Executors {
       return 1;
     }
     String app = sc.sc().applicationId();
-    if (app.equals(settled)) {
+    SparkConf conf = sc.getConf();
+    if (app.equals(settled) || !expectsExecutors(conf)) {
       return registered(sc);
     }
-    SparkConf conf = sc.getConf();
     long settle = conf.getTimeAsMs(SETTLE_KEY, "2s");
     long max = conf.getTimeAsMs(MAX_KEY, "30s");
     long start = System.nanoTime();
@@ -62,6 +62,19 @@ public final class Executors {
     }
     settled = app;
     return seen;
+  }
+
+  /**
+   * Whether executors come without tasks asking for them: not under dynamic allocation that starts with
+   * none (its first executors come for the first job's tasks, after this wait).
+   */
+  static boolean expectsExecutors(SparkConf conf) {
+    if (!conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      return true;
+    }
+    int min = conf.getInt("spark.dynamicAllocation.minExecutors", 0);
+    int initial = Math.max(min, conf.getInt("spark.dynamicAllocation.initialExecutors", min));
+    return Math.max(initial, conf.getInt("spark.executor.instances", 0)) > 0;
   }
 
   /** Executors registered now, the driver not counted. */
