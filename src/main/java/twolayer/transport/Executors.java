@@ -11,7 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * for 80% of them; a standalone master only with {@code spark.cores.max}). Measured on the standalone
  * cluster here: the executors registered 7-13 s after the driver's context, so the defaults made 2
  * partitions on 4 workers; and when one executor of two came late, both blocks went to the other (211
- * and 217 ms per iteration at H=500, B=2000 against 131-146).
+ * and 217 ms per iteration at H=500, B=2000 against 128-164 for the other runs).
  */
 public final class Executors {
   /** Spark setting: how long no new executor must have registered before the data are cached (0: no wait). */
