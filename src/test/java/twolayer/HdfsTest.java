@@ -109,6 +109,70 @@ class HdfsTest {
   }
 
   @Test
+  void trainsIntoAnHdfsOutFolderAsIntoALocalOneAndResumesFromIt() throws Exception {
+    String data = hdfs + "/cifar", out = hdfs + "/runs/out";
+    Path local = tmp.resolve("local-out");
+    assertEquals(0, run("train", "--iterations", "10", "--data", data, "--out", local.toString()).code);
+    Run h = run("train", "--iterations", "10", "--data", data, "--out", out);
+    assertEquals(0, h.code, h.err);
+    assertTrue(h.out.contains("wrote " + out + "/model.npz, metrics.json, history.csv and report.html"), h.out);
+    List<String> files;
+    try (var list = Files.list(local)) {
+      files = list.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    assertTrue(files.containsAll(List.of("checkpoints", "metrics.json", "model.npz", "report.html")), files.toString());
+    assertEquals(files, names(out), "the local run's files, its checkpoints, no temporary copies");
+    assertEquals(List.of("ckpt-00000005", "ckpt-00000010"), names(out + "/checkpoints"));
+    Path copy = tmp.resolve("from-hdfs.npz");
+    fs.copyToLocalFile(new org.apache.hadoop.fs.Path(out + "/model.npz"), new org.apache.hadoop.fs.Path(copy.toUri()));
+    assertArrayEquals(ModelFile.load(local.resolve("model.npz")).weights(), ModelFile.load(copy).weights(), 0.0,
+        "the same model as the local run's");
+
+    // a finished run on HDFS is not replaced by accident, as a local one is not
+    org.apache.hadoop.fs.Path metrics = new org.apache.hadoop.fs.Path(out + "/metrics.json");
+    long written = fs.getFileStatus(metrics).getModificationTime();
+    Run again = run("train", "--iterations", "10", "--data", data, "--out", out);
+    assertEquals(2, again.code, again.err);
+    assertEquals(List.of("error: out: " + out + " already holds a run (metrics.json); pass --overwrite to replace it,"
+        + " --resume to continue it, or choose another --out"), lines(again.err));
+    assertEquals(written, fs.getFileStatus(metrics).getModificationTime());
+
+    Run r = run("train", "--iterations", "20", "--data", data, "--out", out, "--resume");
+    assertEquals(0, r.code, r.err);
+    assertTrue(r.out.contains("resuming from " + out + "/checkpoints/ckpt-00000010: 10 of 20 iterations done"), r.out);
+    assertEquals(20, new ObjectMapper().readTree(fs.open(metrics)).get("config").get("iterations_effective").asInt(),
+        "the resumed run's metrics replaced the first's");
+    assertEquals(files, names(out));
+  }
+
+  @Test
+  void aSearchIntoAnHdfsFolderRecordsEachTrialThereAndResumesFromIt() throws Exception {
+    Path space = Files.writeString(tmp.resolve("space.properties"), "learning-rate=1e-4..3e-3 log\n");
+    String out = hdfs + "/runs/search";
+    List<String> args = List.of("search", "--space", space.toString(), "--iterations", "10", "--data", hdfs + "/cifar",
+        "--out", out);
+    Run first = run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--trials", "2"))
+        .toArray(String[]::new));
+    assertEquals(0, first.code, first.err);
+    assertEquals(3, readHdfs(out + "/trials.csv").size(), "a header and two trials");
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(out + "/best/model.npz")));
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path(out + "/search.json")));
+
+    Run more = run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--trials", "3"))
+        .toArray(String[]::new));
+    assertEquals(0, more.code, more.err);
+    assertTrue(more.out.contains("(2 already done in " + out + "/trials.csv)"), more.out);
+    assertTrue(!more.out.contains("trial 0 {") && more.out.contains("trial 2 {"), more.out);
+    assertEquals(4, readHdfs(out + "/trials.csv").size());
+  }
+
+  static List<String> readHdfs(String file) throws IOException {
+    try (var in = fs.open(new org.apache.hadoop.fs.Path(file))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
+  @Test
   void aMissingHdfsFolderGetsTheLineAMissingLocalFolderGets() {
     String missing = hdfs + "/nope";
     Run r = run("train", "--data", missing, "--out", tmp.resolve("missing").toString(), "--iterations", "1");

@@ -28,6 +28,13 @@ public final class TestData {
         new Configuration());
   }
 
+  /** A loopback port that nothing listens on (just closed): a connection to it is refused at once. */
+  public static int closedLoopbackPort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   /**
    * A small CIFAR-format folder: every training and test file with {@code perFile} random records
    * of D = {@code d} pixels; labels 0..9.

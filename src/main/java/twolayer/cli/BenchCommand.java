@@ -1,7 +1,6 @@
 package twolayer.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,7 +26,13 @@ final class BenchCommand extends Command {
   @Override
   int run(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
-    Path outDir = RunFiles.outputFolder(cfg.run().out());
+    try (OutputFolder outDir = RunFiles.outputFolder(cfg.run().out())) {
+      bench(settings, cfg, outDir, out);
+    }
+    return 0;
+  }
+
+  private static void bench(Settings settings, TrainConfig cfg, OutputFolder outDir, PrintStream out) {
     Function<Map<String, String>, TrainConfig> cases = o -> settings.with(o).trainConfig();
     Map<String, Object> res;
     String local;
@@ -44,8 +49,8 @@ final class BenchCommand extends Command {
         Bench.compare(res, new Bench(sc, cfg, cases, settings.flag("quick"), out));
       }
     }
-    JsonFiles.write(outDir.resolve("bench.json"), res);
-    out.println("wrote " + outDir.resolve("bench.json"));
-    return 0;
+    JsonFiles.write(outDir.local().resolve("bench.json"), res);
+    outDir.publish();
+    out.println("wrote " + outDir.show("bench.json"));
   }
 }

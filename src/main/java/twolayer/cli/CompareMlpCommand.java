@@ -1,7 +1,6 @@
 package twolayer.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -23,9 +22,9 @@ final class CompareMlpCommand extends Command {
   @Override
   int run(Settings settings, PrintStream out) {
     TrainConfig cfg = settings.trainConfig();
-    Path outDir = RunFiles.outputFolder(cfg.run().out());
     int mlpIterations = settings.intAtLeast("mlp-iterations", 1);
-    try (JavaSparkContext sc = SparkContexts.spark("twolayer-spark compare-mlp", cfg.run().master())) {
+    try (OutputFolder outDir = RunFiles.outputFolder(cfg.run().out());
+        JavaSparkContext sc = SparkContexts.spark("twolayer-spark compare-mlp", cfg.run().master())) {
       org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
           .getOrCreate();
       twolayer.ml.TwoLayerNetClassifier ours = new twolayer.ml.TwoLayerNetClassifier().setHiddenSize(cfg.model().hiddenSize())
@@ -35,8 +34,9 @@ final class CompareMlpCommand extends Command {
           .setStandardize(cfg.data().standardize()).setPrecision(cfg.model().precision());
       Map<String, Object> res = twolayer.ml.MlpComparison.run(spark, String.join(",", cfg.data().places()), cfg.data().trainSize(),
           cfg.data().testSize(), cfg.model().hiddenSize(), ours, mlpIterations, out);
-      JsonFiles.write(outDir.resolve("compare-mlp.json"), res);
-      out.println("wrote " + outDir.resolve("compare-mlp.json"));
+      JsonFiles.write(outDir.local().resolve("compare-mlp.json"), res);
+      outDir.publish();
+      out.println("wrote " + outDir.show("compare-mlp.json"));
     }
     return 0;
   }

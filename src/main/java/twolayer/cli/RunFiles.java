@@ -1,13 +1,13 @@
 package twolayer.cli;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import twolayer.UserError;
 import twolayer.agg.EvalSum;
 import twolayer.data.BlockSet;
@@ -25,18 +25,12 @@ import twolayer.train.Trainer;
 final class RunFiles {
   private RunFiles() {}
 
-  /** The output folder, created; a {@link UserError} naming it when it cannot be or is not writable. */
-  static Path outputFolder(String out) {
-    Path dir = Path.of(out);
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UserError("out: cannot create the output folder " + dir + " (" + e.getMessage() + ")");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new UserError("out: the output folder " + dir + " is not writable");
-    }
-    return dir;
+  /**
+   * The output folder, created (a Hadoop path with the Hadoop settings the run's Spark context will
+   * have); a {@link UserError} naming it when it cannot be or is not writable.
+   */
+  static OutputFolder outputFolder(String out) {
+    return OutputFolder.open(out, () -> SparkHadoopUtil.get().newConfiguration(new SparkConf()));
   }
 
   /**

@@ -62,9 +62,16 @@ final class SearchCommand extends Command {
     double minutes = settings.has("minutes") ? settings.positive("minutes") : Double.POSITIVE_INFINITY;
     List<Map<String, String>> trials = settings.flag("grid") ? space.grid() : space.random(budget, cfg.loop().seed());
     trials = trials.subList(0, Math.min(budget, trials.size()));
-    Path outDir = RunFiles.outputFolder(cfg.run().out());
-    Path csv = outDir.resolve("trials.csv");
-    List<Map<String, Object>> done = readTrials(csv);
+    try (OutputFolder outDir = RunFiles.outputFolder(cfg.run().out())) {
+      search(settings, cfg, trials, rungs, pack, parallel, minutes, space, outDir, out);
+    }
+    return 0;
+  }
+
+  private static void search(Settings settings, TrainConfig cfg, List<Map<String, String>> trials, int[] rungs,
+      int pack, int parallel, double minutes, twolayer.search.SearchSpace space, OutputFolder outDir, PrintStream out) {
+    outDir.pull("trials.csv"); // a search resumes from the trials its folder already records
+    List<Map<String, Object>> done = readTrials(outDir.local().resolve("trials.csv"));
     List<String> columns = new java.util.ArrayList<>(List.of("trial"));
     columns.addAll(space.keys());
     columns.addAll(List.of("val_accuracy", "train_accuracy", "loss", "epochs_run", "seconds"));
@@ -74,14 +81,15 @@ final class SearchCommand extends Command {
         parallel > 1 ? Map.of("spark.scheduler.mode", "FAIR") : Map.of())) {
       LoadedData d = LoadedData.of(sc, cfg);
       out.printf("search: %d trials (%d already done in %s), %d job(s) at a time of up to %d models, data loaded"
-          + " in %.1f s%s%n", trials.size(), done.size(), csv, parallel, Math.min(pack, trials.size()), d.seconds(),
+          + " in %.1f s%s%n", trials.size(), done.size(), outDir.show("trials.csv"), parallel,
+          Math.min(pack, trials.size()), d.seconds(),
           rungs.length > 0 ? ", halving after epochs " + java.util.Arrays.toString(rungs) : "");
       new SearchTrials(sc, d, trials, trialSettings, trialConfigs, rungs, done, columns, outDir, out)
           .runAll(packs(trialConfigs, done, pack), parallel, minutes);
     }
     printTable(done, columns, out);
-    JsonFiles.write(outDir.resolve("search.json"), done);
-    return 0;
+    JsonFiles.write(outDir.local().resolve("search.json"), done);
+    outDir.publish();
   }
 
   /** The trials, best validation accuracy first. */

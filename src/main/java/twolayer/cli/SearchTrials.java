@@ -29,13 +29,13 @@ final class SearchTrials {
   private final int[] rungs;
   private final List<Map<String, Object>> done;
   private final List<String> columns;
-  private final Path outDir;
+  private final OutputFolder outDir;
   private final PrintStream out;
   private double best;
 
   /** @param done the rows already in trials.csv; the new ones are added to it */
   SearchTrials(JavaSparkContext sc, LoadedData d, List<Map<String, String>> trials, List<Settings> trialSettings,
-      List<TrainConfig> trialConfigs, int[] rungs, List<Map<String, Object>> done, List<String> columns, Path outDir,
+      List<TrainConfig> trialConfigs, int[] rungs, List<Map<String, Object>> done, List<String> columns, OutputFolder outDir,
       PrintStream out) {
     this.sc = sc;
     this.d = d;
@@ -95,7 +95,8 @@ final class SearchTrials {
         record(group, k, tcs.get(k), outcomes.get(k), seconds);
       }
       done.sort(java.util.Comparator.comparingInt(t -> Integer.parseInt(t.get("trial").toString())));
-      JsonFiles.writeCsv(outDir.resolve("trials.csv"), done, columns); // after every trial: a search resumes from here
+      JsonFiles.writeCsv(outDir.local().resolve("trials.csv"), done, columns); // after every trial: a search resumes from here
+      outDir.publish();
     }
   }
 
@@ -118,10 +119,10 @@ final class SearchTrials {
         group.size() > 1 ? " (trained with trials " + group + ")" : "");
     if (r != null && r.valAccuracy() > best) {
       best = r.valAccuracy();
-      Path bestDir = RunFiles.outputFolder(outDir.resolve("best").toString());
+      Path bestDir = outDir.folder("best");
       RunFiles.writeRun(bestDir, sc, trialSettings.get(index).all(), tc, r, d.test(), d.data(), d.mean(), d.std(),
           d.seconds());
-      out.printf("  new best: written to %s%n", bestDir);
+      out.printf("  new best: written to %s%n", outDir.show("best"));
     }
     done.add(row);
   }

@@ -1,8 +1,6 @@
 package twolayer.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -42,11 +40,16 @@ final class TrainCommand extends Command {
       throw new UserError("--resume and --overwrite conflict: resume continues the run in " + cfg.run().out()
           + ", overwrite starts it afresh");
     }
-    Path outDir = RunFiles.outputFolder(cfg.run().out());
-    if (!settings.flag("resume") && !settings.flag("overwrite") && Files.exists(outDir.resolve("metrics.json"))) {
-      throw new UserError("out: " + outDir + " already holds a run (metrics.json); pass --overwrite to replace it,"
-          + " --resume to continue it, or choose another --out");
+    try (OutputFolder outDir = RunFiles.outputFolder(cfg.run().out())) {
+      if (!settings.flag("resume") && !settings.flag("overwrite") && outDir.holds("metrics.json")) {
+        throw new UserError("out: " + outDir + " already holds a run (metrics.json); pass --overwrite to replace it,"
+            + " --resume to continue it, or choose another --out");
+      }
+      train(settings, cfg, outDir, out);
     }
+  }
+
+  private static void train(Settings settings, TrainConfig cfg, OutputFolder outDir, PrintStream out) {
     try (JavaSparkContext sc = SparkContexts.spark("twolayer-spark train", cfg.run().master())) {
       out.print(settings.summary(settings.flag("verbose")));
       LoadedData d = LoadedData.of(sc, cfg);
@@ -63,11 +66,12 @@ final class TrainCommand extends Command {
       Trainer.Result r = new Trainer(sc, cfg, out)
           .withCheckpoints(checkpoints, new LinkedHashMap<>(settings.all()), mean, std, resume)
           .train(train, val, data.dataset().numClasses());
-      EvalSum testEval = RunFiles.writeRun(outDir, sc, settings.all(), cfg, r, test, data, mean, std, loadSeconds);
+      EvalSum testEval = RunFiles.writeRun(outDir.local(), sc, settings.all(), cfg, r, test, data, mean, std, loadSeconds);
       out.printf("final: loss %.6f  train accuracy %.4f  val accuracy %.4f  test accuracy %.4f  (%.0f examples/s, %.1f s in all)%n",
           r.loss(), r.trainAccuracy(), r.valAccuracy(), testEval.accuracy(), r.examples() / r.loopSeconds(),
           RunFiles.secondsSinceJvmStart());
-      out.println("wrote " + outDir.resolve("model.npz") + ", metrics.json, history.csv and report.html");
+      outDir.publish();
+      out.println("wrote " + outDir.show("model.npz") + ", metrics.json, history.csv and report.html");
     }
   }
 

@@ -13,7 +13,7 @@ import org.apache.hadoop.fs.Path;
  * A file system to look data up with; closing it closes only one made for the lookup. Also how the
  * {@code data} setting's strings become Hadoop paths, and how a server that cannot be reached is told.
  */
-record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
+public record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
   private static final String TIMEOUT_RETRIES = "ipc.client.connect.max.retries.on.timeouts";
   private static final int LOOKUP_TIMEOUT_RETRIES = 1;
 
@@ -24,7 +24,7 @@ record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
    * word before the error. The run's own cached file system (blocks, checkpoints) keeps Hadoop's settings,
    * and local paths use it (the copy of the configuration and a new instance cost 20-40 ms here).
    */
-  static HadoopLookup of(Path p, Configuration conf) throws IOException {
+  public static HadoopLookup of(Path p, Configuration conf) throws IOException {
     if ("file".equals(p.toUri().getScheme()) || !hadoopDefault(conf, TIMEOUT_RETRIES)) {
       return new HadoopLookup(p.getFileSystem(conf), false);
     }
@@ -44,7 +44,7 @@ record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
     return sources == null || List.of(sources).equals(List.of("core-default.xml"));
   }
 
-  static boolean hasScheme(String s) {
+  public static boolean hasScheme(String s) {
     return s.matches("[A-Za-z][A-Za-z0-9+.-]+:.*"); // two letters or more, so "C:\..." stays local
   }
 
@@ -67,7 +67,7 @@ record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
    * (Hadoop's own message, with its host names, retry details and wiki link, ran to 300 characters);
    * anything else as {@link Messages#oneLine}.
    */
-  static String unreachable(String c, Throwable e) {
+  public static String unreachable(String c, Throwable e) {
     String server;
     try {
       server = new Path(c).toUri().getAuthority();

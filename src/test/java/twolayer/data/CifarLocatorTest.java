@@ -100,10 +100,7 @@ class CifarLocatorTest {
   @Test
   void anUnreachableHadoopServerIsOneLineWithinTwoConnectTimeouts() throws Exception {
     // Nothing listens: refused at once.
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
+    int closed = twolayer.TestData.closedLoopbackPort();
     String refused = "hdfs://127.0.0.1:" + closed + "/cifar";
     UserError e = assertThrows(UserError.class, () -> CifarLocator.resolve(List.of(refused), tmp.resolve("cache"), null,
         new Configuration()));
