@@ -112,9 +112,10 @@ public final class Bench {
     }
     String vsNumpy = ratios.containsKey("trainer_vs_numpy")
         ? String.format(", %.2fx NumPy (%s)", ratios.get("trainer_vs_numpy"), np.get("best_kernel")) : "";
-    out.printf("  trainer %.0f examples/s (%.1f GFLOP/s, %.1f ms/iteration = %.2fx floor, %.2fx its mean), kernel alone"
-        + " %.0f/s%s%n", eps, eps * flopsPerExample(d, h) / 1e9, row.get("iteration_ms_total"),
-        ratios.get("iteration_vs_floor"), ratios.get("iteration_vs_floor_mean"), kernel, vsNumpy);
+    out.printf("  trainer %.0f examples/s (%.1f GFLOP/s, %.1f ms/iteration = %.2fx floor, %.2fx its mean; median"
+        + " iteration %.2fx the floor's median), kernel alone %.0f/s%s%n", eps, eps * flopsPerExample(d, h) / 1e9,
+        row.get("iteration_ms_total"), ratios.get("iteration_vs_floor"), ratios.get("iteration_vs_floor_mean"),
+        ratios.get("iteration_median_vs_floor"), kernel, vsNumpy);
     out.println("  split (ms): " + row.get("iteration_ms"));
     return row;
   }
@@ -193,6 +194,7 @@ public final class Bench {
     Map<String, Object> ratios = new LinkedHashMap<>();
     ratios.put("iteration_vs_floor", ms / floor.median());
     ratios.put("iteration_vs_floor_mean", ms / floor.mean());
+    ratios.put("iteration_median_vs_floor", r.iterationMillis().get("median") / floor.median());
     row.put("ratios", ratios);
     return row;
   }
@@ -228,7 +230,8 @@ public final class Bench {
   /**
    * Spark's floor: a trivial job's wall time over many runs. {@code iteration_vs_floor} divides by its
    * median; an iteration's time is a mean (the loop's time over its iterations), which carries the same
-   * stray slow jobs that the floor's mean does, so {@code iteration_vs_floor_mean} is given too.
+   * stray slow jobs that the floor's mean does, so {@code iteration_vs_floor_mean} is given too, and
+   * {@code iteration_median_vs_floor} sets the median iteration against the floor's median.
    */
   record Floor(double median, double mean) {}
 

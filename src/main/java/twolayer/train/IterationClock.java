@@ -1,5 +1,6 @@
 package twolayer.train;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import twolayer.transport.Timeline;
@@ -17,6 +18,10 @@ final class IterationClock {
   private long compute;
   private long update;
   private long aside;
+  private long[] iterations = new long[256]; // each iteration's wall time, less what was set aside in it
+  private int ended;
+  private long lastEnd = start;
+  private long asideAtLastEnd;
 
   /** An iteration's Spark part: sending its values (broadcast and destroy) and its aggregate job. */
   void job(long sendNanos, long jobNanos) {
@@ -35,6 +40,27 @@ final class IterationClock {
     aside += nanos;
   }
 
+  /** An iteration has ended: its time is the time since the last one ended, less what was set aside meanwhile. */
+  void iterationEnd() {
+    long now = System.nanoTime();
+    if (ended == iterations.length) {
+      iterations = Arrays.copyOf(iterations, 2 * ended);
+    }
+    iterations[ended++] = now - lastEnd - (aside - asideAtLastEnd);
+    lastEnd = now;
+    asideAtLastEnd = aside;
+  }
+
+  /** The median iteration's milliseconds (0 before any): the figure to set against another median. */
+  double medianMillis() {
+    if (ended == 0) {
+      return 0;
+    }
+    long[] sorted = Arrays.copyOf(iterations, ended);
+    Arrays.sort(sorted);
+    return sorted[ended / 2] / 1e6;
+  }
+
   double asideSeconds() {
     return aside / 1e9;
   }
@@ -48,6 +74,7 @@ final class IterationClock {
   Map<String, Double> millisPerIteration(double loopSeconds, int ran) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("total", loopSeconds * 1e3 / ran);
+    m.put("median", medianMillis());
     m.put("broadcast", send / 1e6 / ran);
     m.put("aggregate_job", job / 1e6 / ran);
     m.put("task_compute", compute / 1e6 / ran);

@@ -112,6 +112,7 @@ final class ModelRun {
           best.accuracy());
       total = it + 1;
     }
+    clock.iterationEnd();
   }
 
   /** The end of an epoch (or of the run, after iteration {@code it}): accuracies, decay, best model. */
