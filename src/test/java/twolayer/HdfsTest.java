@@ -143,6 +143,19 @@ class HdfsTest {
     assertEquals(20, new ObjectMapper().readTree(fs.open(metrics)).get("config").get("iterations_effective").asInt(),
         "the resumed run's metrics replaced the first's");
     assertEquals(files, names(out));
+
+    // evaluate and predict read the model from HDFS as from a local file
+    fs.copyToLocalFile(new org.apache.hadoop.fs.Path(out + "/model.npz"), new org.apache.hadoop.fs.Path(copy.toUri()));
+    Run evalHdfs = run("evaluate", "--model", out + "/model.npz", "--data", data);
+    assertEquals(0, evalHdfs.code, evalHdfs.err);
+    assertEquals(run("evaluate", "--model", copy.toString(), "--data", data).out, evalHdfs.out);
+    Path records = tmp.resolve("cifar").resolve("test_batch.bin");
+    Run predictHdfs = plain("predict", "--model", out + "/model.npz", records.toString());
+    assertEquals(0, predictHdfs.code, predictHdfs.err);
+    assertEquals(plain("predict", "--model", copy.toString(), records.toString()).out, predictHdfs.out);
+    Run missing = plain("predict", "--model", out + "/nope.npz", records.toString());
+    assertEquals(2, missing.code);
+    assertEquals(List.of("error: " + out + "/nope.npz: no such file"), lines(missing.err));
   }
 
   @Test
@@ -264,8 +277,13 @@ class HdfsTest {
   static Run run(String... args) {
     List<String> all = new ArrayList<>(Arrays.asList(args));
     all.addAll(RUN);
+    return plain(all.toArray(String[]::new));
+  }
+
+  /** The command line as given, without {@link #RUN}'s settings. */
+  static Run plain(String... all) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+    int code = Main.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }

@@ -1,7 +1,6 @@
 package twolayer.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ final class EvaluateCommand extends Command {
       throw new UserError("--split: '" + split + "' is not one of train, val, test");
     }
     double reg = settings.explicit("reg") ? settings.atLeastZero("reg") : 0;
-    ModelFile model = ModelFile.load(Path.of(settings.text("model")));
+    ModelFile model = RunFiles.model(settings.text("model"));
     TrainConfig cfg = settings.trainConfig();
     try (JavaSparkContext sc = SparkContexts.spark("twolayer-spark evaluate", cfg.run().master())) {
       CifarSplits data = CifarSplits.open(sc, cfg.data().places(), cfg.data().cacheDir(), cfg.data().md5(), cfg.data().partitions());

@@ -36,10 +36,9 @@ final class OutputFolder implements AutoCloseable {
 
   /** {@code out}, created; {@code conf} is asked only for a Hadoop path. A {@link UserError} naming it when it cannot be. */
   static OutputFolder open(String out, Supplier<Configuration> conf) {
-    boolean hadoop = HadoopLookup.hasScheme(out);
-    if (!hadoop || out.startsWith("file:")) {
-      return new OutputFolder(out, localFolder(hadoop ? new org.apache.hadoop.fs.Path(out).toUri().getPath() : out),
-          null, null);
+    Path here = HadoopLookup.onThisMachine(out);
+    if (here != null) {
+      return new OutputFolder(out, localFolder(here.toString()), null, null);
     }
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(out);
     FileSystem fs;

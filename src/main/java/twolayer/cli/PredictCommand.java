@@ -48,7 +48,7 @@ final class PredictCommand extends Command {
       throw new UserError("predict: no input given (CIFAR-10 .bin files or PNG/JPEG images)");
     }
     int top = settings.intAtLeast("top", 1);
-    ModelFile model = ModelFile.load(Path.of(settings.text("model")));
+    ModelFile model = RunFiles.model(settings.text("model"));
     List<Path> inputs = settings.positional().stream().map(Path::of).toList();
     for (Path p : inputs) {
       if (!Files.isRegularFile(p)) {

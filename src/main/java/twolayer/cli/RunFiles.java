@@ -1,10 +1,14 @@
 package twolayer.cli;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
@@ -12,6 +16,7 @@ import twolayer.UserError;
 import twolayer.agg.EvalSum;
 import twolayer.data.BlockSet;
 import twolayer.data.CifarSplits;
+import twolayer.data.HadoopLookup;
 import twolayer.io.JsonFiles;
 import twolayer.io.ModelFile;
 import twolayer.model.Weights;
@@ -30,7 +35,37 @@ final class RunFiles {
    * have); a {@link UserError} naming it when it cannot be or is not writable.
    */
   static OutputFolder outputFolder(String out) {
-    return OutputFolder.open(out, () -> SparkHadoopUtil.get().newConfiguration(new SparkConf()));
+    return OutputFolder.open(out, RunFiles::hadoopConf);
+  }
+
+  /** The Hadoop settings that a Spark context of this command would have ({@code spark.hadoop.*}, site files). */
+  private static Configuration hadoopConf() {
+    return SparkHadoopUtil.get().newConfiguration(new SparkConf());
+  }
+
+  /** The model at {@code given}: a file of this machine, or any Hadoop path (read through a temporary copy). */
+  static ModelFile model(String given) {
+    Path here = HadoopLookup.onThisMachine(given);
+    if (here != null) {
+      return ModelFile.load(here);
+    }
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(given);
+    Path copy = null;
+    try (HadoopLookup lookup = HadoopLookup.of(p, hadoopConf())) {
+      copy = Files.createTempFile("model", ".npz");
+      lookup.fs().copyToLocalFile(false, p, new org.apache.hadoop.fs.Path(copy.toUri()), true);
+      return ModelFile.load(copy);
+    } catch (UserError e) {
+      throw new UserError(e.getMessage().replace(String.valueOf(copy), given), e); // name the user's path
+    } catch (FileNotFoundException e) {
+      throw new UserError(given + ": no such file", e);
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(given + ": cannot read the model (" + HadoopLookup.unreachable(given, e) + ")", e);
+    } finally {
+      if (copy != null) {
+        copy.toFile().delete();
+      }
+    }
   }
 
   /**

@@ -48,6 +48,15 @@ public record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
     return s.matches("[A-Za-z][A-Za-z0-9+.-]+:.*"); // two letters or more, so "C:\..." stays local
   }
 
+  /** {@code s} as a path of this machine (a plain path or a {@code file:} URI), or null for any other Hadoop path. */
+  public static java.nio.file.Path onThisMachine(String s) {
+    if (!hasScheme(s)) {
+      return java.nio.file.Path.of(s);
+    }
+    java.net.URI u = new Path(s).toUri();
+    return "file".equals(u.getScheme()) ? java.nio.file.Path.of(u.getPath()) : null;
+  }
+
   /** {@code c} as a Hadoop path: a URI as it is, anything else a local path made absolute. */
   static Path hadoopPath(String c) {
     return hasScheme(c) ? new Path(c) : localPath(java.nio.file.Path.of(c));
