@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import twolayer.UserError;
+import twolayer.data.ArchiveCache;
 import twolayer.data.HadoopLookup;
 
 /**
@@ -38,7 +38,7 @@ final class OutputFolder implements AutoCloseable {
   static OutputFolder open(String out, Supplier<Configuration> conf) {
     Path here = HadoopLookup.onThisMachine(out);
     if (here != null) {
-      return new OutputFolder(out, localFolder(here.toString()), null, null);
+      return new OutputFolder(out, localFolder(here), null, null);
     }
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(out);
     FileSystem fs;
@@ -63,8 +63,7 @@ final class OutputFolder implements AutoCloseable {
     }
   }
 
-  private static Path localFolder(String out) {
-    Path dir = Path.of(out);
+  private static Path localFolder(Path dir) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -83,7 +82,7 @@ final class OutputFolder implements AutoCloseable {
 
   /** The folder {@code name} in {@link #local()}, created. */
   Path folder(String name) {
-    return localFolder(local.resolve(name).toString());
+    return localFolder(local.resolve(name));
   }
 
   /** {@code name} in the folder as the user knows it, for messages. */
@@ -160,12 +159,6 @@ final class OutputFolder implements AutoCloseable {
     if (fs == null || keep) {
       return;
     }
-    try (Stream<Path> all = Files.walk(local)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // a temporary folder that stays is no reason to fail a finished command
-    }
+    ArchiveCache.deleteTree(local); // best effort: a staging folder that stays fails no finished command
   }
 }

@@ -16,7 +16,7 @@ import twolayer.UserError;
  * The cache folder {@code cifar-10-batches-bin} and the archive it was unpacked from (see
  * {@link UnpackRecord}): unpacks an archive into it unless it already holds that archive's data.
  */
-final class ArchiveCache {
+public final class ArchiveCache {
   private ArchiveCache() {}
 
   interface Opener {
@@ -142,7 +142,7 @@ final class ArchiveCache {
   }
 
   /** Deletes a file or a folder tree, best effort. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) return;
     try (Stream<Path> s = Files.walk(dir)) {
       s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
