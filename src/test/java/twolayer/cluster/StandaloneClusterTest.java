@@ -247,6 +247,62 @@ class StandaloneClusterTest {
     assertFalse(Files.exists(out.resolve("model.npz")));
   }
 
+  /**
+   * {@code spark-submit --deploy-mode cluster}: the Master starts the driver inside a worker, the executors load
+   * the project's classes from the application jar that driver serves, and the run's files arrive at a
+   * {@code file:} URI. The model is the fault-free run's to the bit, though this run has one executor (the
+   * driver takes the other worker's core) for the two partitions.
+   */
+  @Test
+  void trainsInClusterDeployMode() throws Exception {
+    Path jar = classesJar(tmp.resolve("app.jar"));
+    Path out = tmp.resolve("deploy-cluster");
+    List<String> train = args(MASTER, out);
+    train.set(train.indexOf("--out") + 1, out.toUri().toString());
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", PROJECT.resolve("target/spark-home/jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
+        "--master", MASTER, "--deploy-mode", "cluster", "--class", "twolayer.cli.Main", "--executor-memory", "1g",
+        "--conf", "spark.standalone.submit.waitAppCompletion=true", jar.toUri().toString()));
+    cmd.addAll(train);
+    Path logFile = tmp.resolve("deploy-cluster.log");
+    Process submit = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+    boolean ended = submit.waitFor(5, TimeUnit.MINUTES);
+    submit.destroyForcibly();
+    String log = Files.readString(logFile);
+    assertTrue(ended, "spark-submit hung:\n" + log);
+    // spark-submit exits 0 whatever became of the driver: its last word says
+    String state = log.lines().filter(l -> l.contains("exiting spark-submit JVM")).findFirst().orElse(log);
+    assertTrue(state.contains("is FINISHED"), state + driverLogs());
+    assertSameRun(baseline(), out);
+  }
+
+  /** The project's compiled classes as an application jar (what the shaded jar adds, Spark's jars here hold). */
+  static Path classesJar(Path jar) throws IOException {
+    Path classes = PROJECT.resolve("target/classes");
+    try (java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+        java.util.stream.Stream<Path> files = Files.walk(classes)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        j.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
+        Files.copy(f, j);
+        j.closeEntry();
+      }
+    }
+    return jar;
+  }
+
+  /** The standard error of this cluster's drivers, for a failure's message. */
+  static String driverLogs() throws IOException {
+    StringBuilder b = new StringBuilder();
+    try (java.util.stream.Stream<Path> files = Files.find(CLUSTER_DIR, 3,
+        (f, a) -> f.getFileName().toString().equals("stderr") && f.getParent().getFileName().toString().startsWith("driver-"))) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        b.append("\n--- ").append(f).append('\n').append(Files.readString(f).lines()
+            .filter(l -> !l.contains(" INFO ")).collect(java.util.stream.Collectors.joining("\n")));
+      }
+    }
+    return b.toString();
+  }
+
   static List<ProcessHandle> executors() {
     // this cluster's executors run in its workers' work folders (not another cluster's on the machine)
     List<ProcessHandle> found = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
