@@ -1,7 +1,6 @@
 package twolayer.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +9,10 @@ import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
 import twolayer.data.CifarDataset;
+import twolayer.data.HadoopLookup;
 import twolayer.io.JsonFiles;
 import twolayer.io.ModelFile;
+import twolayer.predict.InputFiles;
 import twolayer.predict.Predictor;
 
 /** {@code submit.sh predict}: top-k classes of .bin records or images with a saved model. */
@@ -25,7 +26,8 @@ final class PredictCommand extends Command {
   List<Option> options() {
     return List.of(Option.value("model", "", "The model to predict with (OUT/model.npz); required."),
         Option.value("top", "3", "Classes shown per input."),
-        Option.value("out", "", "Write the predictions to this .csv or .json file instead of printing them."),
+        Option.value("out", "", "Write the predictions to this .csv or .json file (local or any Hadoop path) instead"
+            + " of printing them."),
         Option.value("spark-above", "100000", "Predict on Spark when the .bin inputs hold more records than this."));
   }
 
@@ -36,7 +38,8 @@ final class PredictCommand extends Command {
 
   @Override
   String[] inputs() {
-    return new String[] {"INPUT", "CIFAR-10 .bin files and PNG/JPEG images (other sizes than 32x32 are scaled)."};
+    return new String[] {"INPUT", "CIFAR-10 .bin files and PNG/JPEG images (other sizes than 32x32 are scaled), local"
+        + " or any Hadoop path."};
   }
 
   @Override
@@ -49,34 +52,51 @@ final class PredictCommand extends Command {
     }
     int top = settings.intAtLeast("top", 1);
     ModelFile model = RunFiles.model(settings.text("model"));
-    List<Path> inputs = settings.positional().stream().map(Path::of).toList();
-    for (Path p : inputs) {
-      if (!Files.isRegularFile(p)) {
-        throw new UserError(p + ": no such file");
-      }
-    }
     List<String> names = model.shape().c() == CifarDataset.CIFAR10_CLASSES.size() ? CifarDataset.CIFAR10_CLASSES
         : java.util.stream.IntStream.range(0, model.shape().c()).mapToObj(String::valueOf).toList();
-    long records = 0;
-    for (Path p : inputs) {
-      records += p.toString().endsWith(".bin") ? p.toFile().length() / (model.shape().d() + 1) : 0;
-    }
-    long sparkAbove = settings.longValue("spark-above");
-    List<Predictor.Prediction> preds;
-    if (records > sparkAbove && inputs.stream().allMatch(p -> p.toString().endsWith(".bin"))) {
-      try (JavaSparkContext sc = SparkContexts.spark("twolayer-spark predict", settings.text("master"))) {
-        preds = Predictor.predictOnSpark(sc, model, inputs);
-      }
-    } else {
-      preds = new Predictor(model).predict(inputs);
-    }
     int k = Math.min(top, names.size());
-    if (settings.explicit("out")) {
-      write(Path.of(settings.text("out")), preds, names, k, out);
-    } else {
-      print(preds, names, k, out);
+    try (InputFiles files = new InputFiles(RunFiles::hadoopConf); OutputFolder remote = remoteOut(settings)) {
+      List<InputFiles.Input> inputs = settings.positional().stream().map(files::find).toList();
+      long records = inputs.stream().filter(InputFiles.Input::bin)
+          .mapToLong(in -> in.length() / (model.shape().d() + 1)).sum();
+      List<Predictor.Prediction> preds;
+      if (records > settings.longValue("spark-above") && inputs.stream().allMatch(InputFiles.Input::bin)) {
+        try (JavaSparkContext sc = SparkContexts.spark("twolayer-spark predict", settings.text("master"))) {
+          preds = Predictor.predictOnSpark(sc, model, inputs);
+        }
+      } else {
+        preds = new Predictor(model).predict(inputs, files);
+      }
+      if (!settings.explicit("out")) {
+        print(preds, names, k, out);
+        return 0;
+      }
+      String given = settings.text("out");
+      Path file = remote == null ? HadoopLookup.onThisMachine(given)
+          : remote.local().resolve(new org.apache.hadoop.fs.Path(given).getName());
+      write(file, rows(preds, names, k));
+      if (remote != null) {
+        remote.publish();
+      }
+      out.println("wrote " + preds.size() + " predictions to " + (remote == null ? file : given));
     }
     return 0;
+  }
+
+  /**
+   * For {@code --out} on a Hadoop path, its folder, opened before predicting (a server that refuses fails
+   * the command at once): the file is written into a local staging folder and published from there, so
+   * no half-copied file replaces a good one. Null for {@code --out} on this machine, or none.
+   */
+  private static OutputFolder remoteOut(Settings settings) {
+    if (!settings.explicit("out") || HadoopLookup.onThisMachine(settings.text("out")) != null) {
+      return null;
+    }
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(settings.text("out"));
+    if (target.getParent() == null) {
+      throw new UserError("out: " + settings.text("out") + " names a folder, not a .csv or .json file");
+    }
+    return RunFiles.outputFolder(target.getParent().toString());
   }
 
   private static void print(List<Predictor.Prediction> preds, List<String> names, int k, PrintStream out) {
@@ -90,7 +110,7 @@ final class PredictCommand extends Command {
     }
   }
 
-  private static void write(Path file, List<Predictor.Prediction> preds, List<String> names, int k, PrintStream out) {
+  private static List<Map<String, Object>> rows(List<Predictor.Prediction> preds, List<String> names, int k) {
     List<Map<String, Object>> rows = new java.util.ArrayList<>();
     for (Predictor.Prediction p : preds) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -103,11 +123,14 @@ final class PredictCommand extends Command {
       }
       rows.add(row);
     }
+    return rows;
+  }
+
+  private static void write(Path file, List<Map<String, Object>> rows) {
     if (file.toString().endsWith(".json")) {
       JsonFiles.write(file, rows);
     } else {
       JsonFiles.writeCsv(file, rows, new java.util.ArrayList<>(rows.get(0).keySet()));
     }
-    out.println("wrote " + preds.size() + " predictions to " + file);
   }
 }

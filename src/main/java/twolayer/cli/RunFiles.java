@@ -39,7 +39,7 @@ final class RunFiles {
   }
 
   /** The Hadoop settings that a Spark context of this command would have ({@code spark.hadoop.*}, site files). */
-  private static Configuration hadoopConf() {
+  static Configuration hadoopConf() {
     return SparkHadoopUtil.get().newConfiguration(new SparkConf());
   }
 

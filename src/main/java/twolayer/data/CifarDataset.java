@@ -30,7 +30,7 @@ public final class CifarDataset {
   public static final int CIFAR_D = 3072;
 
   /** A record file and how many records it holds. */
-  public record FileInfo(String path, long records) {}
+  public record FileInfo(String path, long records) implements java.io.Serializable {}
 
   public final String folder;
   public final int d;

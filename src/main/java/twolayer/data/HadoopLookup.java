@@ -66,8 +66,8 @@ public record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
     return new Path("file", null, p.toAbsolutePath().normalize().toString());
   }
 
-  /** A local folder as the Hadoop path string {@code file:/abs/path}. */
-  static String fileUri(java.nio.file.Path p) {
+  /** A local file or folder as the Hadoop path string {@code file:/abs/path}. */
+  public static String fileUri(java.nio.file.Path p) {
     return localPath(p).toString();
   }
 

@@ -3,21 +3,28 @@ package twolayer.predict;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import twolayer.UserError;
+import twolayer.data.CifarDataset;
+import twolayer.data.HadoopConf;
 import twolayer.data.Preprocessing;
+import twolayer.data.RawRecords;
+import twolayer.data.RecordSplit;
 import twolayer.io.ModelFile;
 import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Workspace;
+import twolayer.transport.Shared;
 
 /**
- * Class probabilities of single inputs with a saved model, in one process (no Spark, double precision):
+ * Class probabilities of single inputs with a saved model, in double precision, in one process or on Spark:
  * CIFAR-10 {@code .bin} records, or PNG/JPEG images. Images that are not 32×32 are scaled to 32×32 with
  * bilinear interpolation (Java2D, after drawing onto an RGB canvas, so transparency becomes black).
  */
@@ -41,100 +48,128 @@ public final class Predictor implements java.io.Serializable {
     this.model = model;
   }
 
-  /** Predicts every record of every input file. */
-  public List<Prediction> predict(List<Path> inputs) {
+  /** Predicts every record of every input, read through {@code files}. */
+  public List<Prediction> predict(List<InputFiles.Input> inputs, InputFiles files) {
     List<Prediction> out = new ArrayList<>();
-    for (Path p : inputs) {
-      String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-      if (name.endsWith(".bin")) {
-        out.addAll(records(p));
+    for (InputFiles.Input in : inputs) {
+      byte[] b = files.read(in);
+      if (in.bin()) {
+        int rec = model.shape().d() + 1;
+        long n = records(in.name(), b.length, rec);
+        for (int i = 0; i < n; i++) {
+          out.add(one(in.name() + "#" + i, b[i * rec] & 0xFF, pixels(b, i, rec)));
+        }
       } else {
-        out.add(one(p.toString(), -1, image(p)));
+        out.add(one(in.name(), -1, image(in.name(), b)));
       }
     }
     return out;
+  }
+
+  /** One split's predictions, or why its records could not be read. */
+  record Part(List<Prediction> predictions, String error) implements java.io.Serializable {}
+
+  /** The records of {@code .bin} inputs end to end: each input's file, name and first record. */
+  record BinInputs(List<CifarDataset.FileInfo> files, List<String> names, long[] firsts)
+      implements java.io.Serializable {
+    /** Checks every length (a {@link UserError} naming the input) and lines the inputs up. */
+    static BinInputs of(List<InputFiles.Input> inputs, int rec) {
+      List<CifarDataset.FileInfo> files = new ArrayList<>();
+      long[] firsts = new long[inputs.size()];
+      long n = 0;
+      for (int f = 0; f < inputs.size(); f++) {
+        InputFiles.Input in = inputs.get(f);
+        long count = records(in.name(), in.length(), rec);
+        files.add(new CifarDataset.FileInfo(in.path(), count));
+        firsts[f] = n;
+        n += count;
+      }
+      return new BinInputs(files, inputs.stream().map(InputFiles.Input::name).toList(), firsts);
+    }
+
+    long total() {
+      return files.stream().mapToLong(CifarDataset.FileInfo::records).sum();
+    }
+
+    /** The name of the input that {@code slice} lies in, the slice beginning at record {@code start} of all. */
+    String name(long start, RecordSplit.Slice slice) {
+      return names.get(java.util.Arrays.binarySearch(firsts, start - slice.first())); // lengths > 0: no ties
+    }
   }
 
   /**
-   * The same for {@code .bin} files too large for one process: their records are read and predicted
-   * on the executors, in order.
+   * The same for {@code .bin} inputs too large for one process: the executors read their records through
+   * Hadoop ({@link CifarDataset#read}) and predict them; the predictions come back in order.
    */
-  public static List<Prediction> predictOnSpark(org.apache.spark.api.java.JavaSparkContext sc, ModelFile model,
-      List<Path> binFiles) {
+  public static List<Prediction> predictOnSpark(JavaSparkContext sc, ModelFile model, List<InputFiles.Input> binFiles) {
     int rec = model.shape().d() + 1;
-    List<twolayer.data.CifarDataset.FileInfo> files = new ArrayList<>();
-    for (Path p : binFiles) {
-      long len;
-      try {
-        len = Files.size(p);
-      } catch (IOException e) {
-        throw new UserError(p + ": cannot be read (" + e.getMessage() + ")");
-      }
-      if (len == 0 || len % rec != 0) {
-        throw new UserError(p + ": length " + len + " is not a positive multiple of the record size " + rec);
-      }
-      files.add(new twolayer.data.CifarDataset.FileInfo(p.toAbsolutePath().toUri().toString(), len / rec));
-    }
-    long n = files.stream().mapToLong(twolayer.data.CifarDataset.FileInfo::records).sum();
-    List<twolayer.data.RecordSplit> splits = twolayer.data.CifarDataset.splits(files, 0, n, sc.defaultParallelism());
-    org.apache.spark.broadcast.Broadcast<Predictor> bp = sc.broadcast(new Predictor(model));
-    twolayer.transport.Shared<twolayer.data.HadoopConf> conf = twolayer.data.HadoopConf.share(sc);
-    sc.setJobDescription("predict: " + n + " records");
-    return sc.parallelize(splits, splits.size()).flatMap(s -> {
-      twolayer.data.RawRecords raw = twolayer.data.CifarDataset.read(s, rec, 256, conf.get().get());
-      List<Prediction> out = new ArrayList<>();
-      long k = 0;
-      for (twolayer.data.RecordSplit.Slice slice : s.slices()) {
-        String name = java.nio.file.Paths.get(java.net.URI.create(slice.file())).toString();
-        for (int i = 0; i < slice.count(); i++, k++) {
-          double[] x = new double[rec - 1];
-          for (int j = 0; j < x.length; j++) {
-            x[j] = raw.bytes()[(int) (k * rec) + 1 + j] & 0xFF;
-          }
-          out.add(bp.value().one(name + "#" + (slice.first() + i), raw.bytes()[(int) (k * rec)] & 0xFF, x));
-        }
-      }
-      return out.iterator();
-    }).collect();
-  }
-
-  List<Prediction> records(Path p) {
-    int d = model.shape().d(), rec = d + 1;
-    byte[] b;
-    try {
-      b = Files.readAllBytes(p);
-    } catch (IOException e) {
-      throw new UserError(p + ": cannot be read (" + e.getMessage() + ")");
-    }
-    if (b.length == 0 || b.length % rec != 0) {
-      throw new UserError(p + ": length " + b.length + " is not a positive multiple of the record size " + rec
-          + " (1 label byte + " + d + " pixel bytes, as the model expects)");
-    }
+    BinInputs bins = BinInputs.of(binFiles, rec);
+    List<RecordSplit> splits = CifarDataset.splits(bins.files(), 0, bins.total(), sc.defaultParallelism());
+    Broadcast<Predictor> bp = sc.broadcast(new Predictor(model));
+    Shared<HadoopConf> conf = HadoopConf.share(sc);
+    sc.setJobDescription("predict: " + bins.total() + " records");
+    List<Part> parts = sc.parallelize(splits, splits.size())
+        .map(s -> bp.value().part(s, bins, conf.get().get())).collect();
     List<Prediction> out = new ArrayList<>();
-    for (int i = 0; i < b.length / rec; i++) {
-      double[] x = new double[d];
-      for (int j = 0; j < d; j++) {
-        x[j] = b[i * rec + 1 + j] & 0xFF;
+    for (Part p : parts) {
+      if (p.error() != null) {
+        throw new UserError(p.error());
       }
-      out.add(one(p + "#" + i, b[i * rec] & 0xFF, x));
+      out.addAll(p.predictions());
     }
     return out;
   }
 
+  /** The predictions of one split's records (an executor's share), named as {@link #predict} names them. */
+  Part part(RecordSplit s, BinInputs bins, Configuration conf) {
+    int rec = model.shape().d() + 1;
+    RawRecords raw = CifarDataset.read(s, rec, 256, conf);
+    if (raw.error() != null) {
+      return new Part(null, raw.error());
+    }
+    List<Prediction> out = new ArrayList<>(raw.n());
+    int k = 0;
+    for (RecordSplit.Slice slice : s.slices()) {
+      String name = bins.name(s.start() + k, slice);
+      for (int i = 0; i < slice.count(); i++, k++) {
+        out.add(one(name + "#" + (slice.first() + i), raw.bytes()[k * rec] & 0xFF, pixels(raw.bytes(), k, rec)));
+      }
+    }
+    return new Part(out, null);
+  }
+
+  /** How many records of {@code rec} bytes {@code length} bytes hold; else a {@link UserError} naming the input. */
+  static long records(String name, long length, int rec) {
+    if (length == 0 || length % rec != 0) {
+      throw new UserError(name + ": length " + length + " is not a positive multiple of the record size " + rec
+          + " (1 label byte + " + (rec - 1) + " pixel bytes, as the model expects)");
+    }
+    return length / rec;
+  }
+
+  /** Record {@code i}'s pixels (after its label byte) as raw values. */
+  private static double[] pixels(byte[] b, int i, int rec) {
+    double[] x = new double[rec - 1];
+    for (int j = 0; j < x.length; j++) {
+      x[j] = b[i * rec + 1 + j] & 0xFF;
+    }
+    return x;
+  }
+
   /** An image as CIFAR's D raw pixel values: all red, then all green, then all blue, row-major. */
-  double[] image(Path p) {
+  double[] image(String name, byte[] bytes) {
     int d = model.shape().d(), side = (int) Math.round(Math.sqrt(d / 3.0));
     if (side * side * 3 != d) {
-      throw new UserError(p + ": the model takes " + d + " features, not square colour images");
+      throw new UserError(name + ": the model takes " + d + " features, not square colour images");
     }
     BufferedImage src;
     try {
-      src = ImageIO.read(p.toFile());
+      src = ImageIO.read(new ByteArrayInputStream(bytes));
     } catch (IOException e) {
-      throw new UserError(p + ": cannot be read as an image (" + e.getMessage() + ")");
+      throw new UserError(name + ": cannot be read as an image (" + e.getMessage() + ")");
     }
     if (src == null) {
-      throw new UserError(p + ": not a PNG or JPEG image");
+      throw new UserError(name + ": not a PNG or JPEG image");
     }
     BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();

@@ -25,6 +25,7 @@ public final class KryoClasses implements KryoRegistrator {
       "twolayer.data.Block", "twolayer.data.RecordSplit", "twolayer.data.RecordSplit$Slice",
       "twolayer.data.HadoopConf", "twolayer.data.BlockSet$PixelSum",
       "twolayer.io.ModelFile", "twolayer.predict.Predictor", "twolayer.predict.Predictor$Prediction",
+      "twolayer.predict.Predictor$Part",
       "twolayer.ml.FrameBlocks$Stats", "twolayer.ml.TwoLayerNetClassificationModel$Summary");
 
   @Override
