@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -39,6 +42,7 @@ import twolayer.io.ModelFile;
 import twolayer.ml.CifarFrames;
 import twolayer.ml.TwoLayerNetClassificationModel;
 import twolayer.ml.TwoLayerNetClassifier;
+import twolayer.model.Shape;
 
 /**
  * Tier 3 on a real HDFS: a NameNode and a DataNode in this JVM on loopback (Hadoop's MiniDFSCluster,
@@ -156,6 +160,64 @@ class HdfsTest {
     Run missing = plain("predict", "--model", out + "/nope.npz", records.toString());
     assertEquals(2, missing.code);
     assertEquals(List.of("error: " + out + "/nope.npz: no such file"), lines(missing.err));
+  }
+
+  /**
+   * predict reads .bin records and images from HDFS, in one process and on Spark, and writes --out there:
+   * the local copies' predictions, the names differing only by where the files are.
+   */
+  @Test
+  void predictsFromHdfsAsFromALocalCopyInOneProcessAndOnSparkAndWritesOutThere() throws Exception {
+    Path model = tmp.resolve("predict-model.npz");
+    Random rnd = new Random(11);
+    Shape shape = new Shape(CifarDataset.CIFAR_D, 20, 10);
+    double[] w = new double[shape.size()], mean = new double[shape.d()];
+    for (int i = 0; i < w.length; i++) w[i] = rnd.nextGaussian() * 0.01;
+    Arrays.fill(mean, 120);
+    new ModelFile(shape, w, mean).save(model);
+    BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+    for (int px = 0; px < 40 * 30; px++) img.setRGB(px % 40, px / 40, rnd.nextInt(1 << 24));
+    Path png = Files.createDirectories(tmp.resolve("images")).resolve("img.png");
+    ImageIO.write(img, "png", png.toFile());
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(png.toUri()), new org.apache.hadoop.fs.Path("/images/img.png"));
+    String[] bins = {"cifar/test_batch.bin", "cifar/data_batch_1.bin"};
+
+    Path localCsv = tmp.resolve("predict-local.csv");
+    Run local = plain("predict", "--model", model.toString(), tmp.resolve(bins[0]).toString(),
+        tmp.resolve(bins[1]).toString(), png.toString(), "--out", localCsv.toString());
+    assertEquals(0, local.code, local.err);
+    List<String> expected = Files.readAllLines(localCsv).stream().map(l -> l.replace(tmp.toString(), hdfs)).toList();
+    assertEquals(122, expected.size(), "a header, 60 + 60 records, an image");
+    assertTrue(expected.get(121).startsWith(hdfs + "/images/img.png,,"), expected.get(121));
+
+    // in one process, into an HDFS --out that holds an older file
+    String out = hdfs + "/predictions/preds.csv";
+    try (var old = fs.create(new org.apache.hadoop.fs.Path(out))) {
+      old.write("old\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Run inProcess = plain("predict", "--model", model.toString(), hdfs + "/" + bins[0], hdfs + "/" + bins[1],
+        hdfs + "/images/img.png", "--out", out);
+    assertEquals(0, inProcess.code, inProcess.err);
+    assertEquals(List.of("wrote 121 predictions to " + out), lines(inProcess.out));
+    assertEquals(expected, readHdfs(out));
+    assertEquals(List.of("preds.csv"), names(hdfs + "/predictions"), "replaced, no temporary copy left");
+
+    // printed, the same lines as the local files'
+    Run printed = plain("predict", "--model", model.toString(), hdfs + "/" + bins[0], hdfs + "/images/img.png");
+    assertEquals(0, printed.code, printed.err);
+    assertEquals(plain("predict", "--model", model.toString(), tmp.resolve(bins[0]).toString(), png.toString()).out
+        .replace(tmp.toString(), hdfs), printed.out);
+
+    // on Spark: the executors read the records from HDFS
+    Path sparkCsv = tmp.resolve("predict-spark.csv");
+    Run spark = plain("predict", "--model", model.toString(), hdfs + "/" + bins[0], hdfs + "/" + bins[1],
+        "--out", sparkCsv.toString(), "--spark-above", "0", "--master", "local[2]");
+    assertEquals(0, spark.code, spark.err);
+    assertEquals(expected.subList(0, 121), Files.readAllLines(sparkCsv));
+
+    Run missing = plain("predict", "--model", model.toString(), hdfs + "/cifar/nope.bin");
+    assertEquals(2, missing.code, missing.err);
+    assertEquals(List.of("error: " + hdfs + "/cifar/nope.bin: no such file"), lines(missing.err));
   }
 
   @Test
