@@ -115,7 +115,8 @@ final class PredictCommand extends Command {
     for (Predictor.Prediction p : preds) {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("input", p.input());
-      row.put("label", p.label() >= 0 ? names.get(p.label()) : "");
+      // a record's label byte beyond the model's classes (a .bin of other data) is written as its number
+      row.put("label", p.label() < 0 ? "" : p.label() < names.size() ? names.get(p.label()) : String.valueOf(p.label()));
       int[] rank = p.ranking();
       for (int i = 0; i < k; i++) {
         row.put("class" + (i + 1), names.get(rank[i]));
