@@ -8,11 +8,45 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="$HERE/target/twolayer-spark.jar"
 JARS="$HERE/target/spark-home/jars"
+DRIVER_MEMORY_GIVEN="${DRIVER_MEMORY:-}"
 DRIVER_MEMORY="${DRIVER_MEMORY:-6g}" # the driver JVM's heap (with a local master, the executors' too)
 if ! [[ "$DRIVER_MEMORY" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
   echo "error: DRIVER_MEMORY: '$DRIVER_MEMORY' is not a JVM memory size (a number with an optional k, m, g or t, e.g. 6g)" >&2
   exit 2
 fi
+
+# The master: --master on the command line, else the conf file's, else conf/train.properties'.
+master="" conf="$HERE/conf/train.properties" prev=""
+for a in "$@"; do
+  case "$prev" in --master) master="$a" ;; --conf) conf="$a" ;; esac
+  case "$a" in --master=*) master="${a#--master=}" ;; --conf=*) conf="${a#--conf=}" ;; esac
+  prev="$a"
+done
+[ -n "$master" ] || master="$(sed -n 's/^[[:space:]]*master[[:space:]]*[=:][[:space:]]*//p' "$conf" 2>/dev/null | tail -n 1)"
+[ -n "$master" ] || master="$(sed -n 's/^master=//p' "$HERE/conf/train.properties")"
+
+# --deploy-mode goes to spark-submit, not to the command: with "cluster" the driver runs on a machine of
+# the cluster (its files, --data and --out, must be paths that machine reaches).
+deploy="client" args=() prev=""
+for a in "$@"; do
+  if [ "$prev" = --deploy-mode ]; then deploy="$a"; prev=""; continue; fi
+  case "$a" in
+    --deploy-mode) prev="$a"; continue ;;
+    --deploy-mode=*) deploy="${a#--deploy-mode=}"; continue ;;
+  esac
+  args+=("$a")
+done
+if [ "$prev" = --deploy-mode ]; then echo "error: --deploy-mode: no value given (client or cluster)" >&2; exit 2; fi
+set -- ${args[@]+"${args[@]}"}
+case "$deploy" in
+  client) ;;
+  cluster) case "$master" in local|local\[*|local-cluster\[*)
+    echo "error: --deploy-mode cluster: the master is $master, which runs the driver here; give a cluster's (spark://HOST:7077, yarn, k8s://...)" >&2
+    exit 2 ;; esac ;;
+  *) echo "error: --deploy-mode: '$deploy' is neither client nor cluster" >&2; exit 2 ;;
+esac
+# a worker reserves a cluster-mode driver's memory: 2g unless given (the data and the tasks live on the executors)
+if [ "$deploy" = cluster ] && [ -z "$DRIVER_MEMORY_GIVEN" ]; then DRIVER_MEMORY=2g; fi
 
 if [ ! -f "$JAR" ] || [ ! -d "$JARS" ] || [ -n "$(find "$HERE/src/main" "$HERE/conf" "$HERE/pom.xml" -newer "$JAR" -print -quit)" ]; then
   echo "building $JAR ..." >&2
@@ -26,16 +60,6 @@ no_spark=""
 case "${1:-}" in ""|help|completion|-h|--help|-V|--version) no_spark=1 ;; esac
 for a in "$@"; do case "$a" in -h|--help) no_spark=1 ;; esac; done
 if [ -n "$no_spark" ]; then exec java -cp "$JARS/*:$JAR" twolayer.cli.Main "$@"; fi
-
-# The master: --master on the command line, else the conf file's, else conf/train.properties'.
-master="" conf="$HERE/conf/train.properties" prev=""
-for a in "$@"; do
-  case "$prev" in --master) master="$a" ;; --conf) conf="$a" ;; esac
-  case "$a" in --master=*) master="${a#--master=}" ;; --conf=*) conf="${a#--conf=}" ;; esac
-  prev="$a"
-done
-[ -n "$master" ] || master="$(sed -n 's/^[[:space:]]*master[[:space:]]*[=:][[:space:]]*//p' "$conf" 2>/dev/null | tail -n 1)"
-[ -n "$master" ] || master="$(sed -n 's/^master=//p' "$HERE/conf/train.properties")"
 
 # One BLAS thread per Spark task: tasks already use every core.
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
@@ -80,7 +104,8 @@ if ! [[ "$EXECUTOR_MEMORY" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
   echo "error: EXECUTOR_MEMORY: '$EXECUTOR_MEMORY' is not a JVM memory size (a number with an optional k, m, g or t, e.g. 2g)" >&2
   exit 2
 fi
-DRIVER_JVM="-Xms1g -XX:+AlwaysPreTouch"
+DRIVER_MIB="$(mebibytes "$DRIVER_MEMORY")"
+DRIVER_JVM="-Xms$((DRIVER_MIB < 1024 ? DRIVER_MIB : 1024))m -XX:+AlwaysPreTouch" # 1 GB, or all of a smaller heap
 EXECUTOR_JVM="-Xms$(($(mebibytes "$EXECUTOR_MEMORY") / 2))m -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
 case "$master" in local|local\[*) # local-cluster[...] runs executors in JVMs of their own
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
@@ -94,6 +119,30 @@ SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark 
   --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1
   --conf spark.plugins=twolayer.metrics.TrainingMetrics # training's gauges in Spark's metrics sinks
   --conf "spark.executor.extraJavaOptions=$LOG_CONF $JIT $EXECUTOR_JVM ${EXECUTOR_JAVA_OPTS:-}")
+
+# Cluster deploy mode: the jar is the application, and the driver's options travel with it (this machine's
+# log settings stay here). On a standalone cluster spark-submit waits for the driver and, whatever became of
+# it, exits 0: its last line names the driver's state, which decides the exit code here (1 unless FINISHED).
+if [ "$deploy" = cluster ]; then
+  SPARK_ARGS+=(--deploy-mode cluster --driver-memory "$DRIVER_MEMORY" --driver-java-options "$JIT $DRIVER_JVM")
+  if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+    export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:-} $LOG_CONF"
+    SUBMIT=("$SPARK_HOME/bin/spark-submit")
+  else
+    SUBMIT=(java ${JAVA_OPTS:-} "$LOG_CONF" -cp "$JARS/*" org.apache.spark.deploy.SparkSubmit)
+  fi
+  case "$master" in spark://*) ;; *) exec "${SUBMIT[@]}" "${SPARK_ARGS[@]}" "$JAR" "$@" ;; esac
+  log="$(mktemp)"
+  trap 'rm -f "$log"' EXIT
+  "${SUBMIT[@]}" "${SPARK_ARGS[@]}" --conf spark.standalone.submit.waitAppCompletion=true "file://$JAR" "$@" 2>&1 \
+    | tee "$log" >&2 || true
+  # "State of driver driver-... is FINISHED, exiting spark-submit JVM.": the driver and its state
+  set -- $(sed -n 's/.*State of driver \(driver-[^ ]*\) is \([A-Z_]*\), exiting spark-submit JVM.*/\1 \2/p' "$log" | tail -n 1)
+  if [ "${2:-}" = FINISHED ]; then exit 0; fi
+  if [ -z "${1:-}" ]; then echo "error: spark-submit ended without the driver's final state (above)" >&2; exit 1; fi
+  echo "error: driver $1 ended $2 (its own output: work/$1/stderr on the worker that ran it)" >&2
+  exit 1
+fi
 
 if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   exec "$SPARK_HOME/bin/spark-submit" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import twolayer.io.ModelFile;
@@ -109,14 +111,32 @@ class BadInputTest {
     assertTrue(r.err().startsWith("error: hidden-size: 0") && r.err().contains("\tat twolayer."), r.err());
   }
 
+  /** Checked before anything is built or started, as the command line says them. */
   @Test
-  void submitShRefusesADriverMemoryTheJvmCouldNotTake() throws Exception {
-    // checked before anything is built or started: the script halves it for the local heap's start
-    ProcessBuilder pb = new ProcessBuilder("bash", "submit.sh", "train", "--iterations", "1");
-    pb.environment().put("DRIVER_MEMORY", "6gb");
+  void submitShRefusesADeployModeItCannotUse() throws Exception {
+    assertSubmitSh(Map.of(), "--deploy-mode cluster: the master is local[*], which runs the driver here; give a cluster's"
+        + " (spark://HOST:7077, yarn, k8s://...)", "train", "--deploy-mode", "cluster");
+    assertSubmitSh(Map.of(), "--deploy-mode: 'foo' is neither client nor cluster", "train", "--master", "spark://127.0.0.1:1",
+        "--deploy-mode=foo");
+    assertSubmitSh(Map.of(), "--deploy-mode: no value given (client or cluster)", "train", "--deploy-mode");
+  }
+
+  /** {@code bash submit.sh ARGS} with {@code env} added exits 2 with one line that holds {@code message}. */
+  static void assertSubmitSh(Map<String, String> env, String message, String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of("bash", "submit.sh"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
     Process r = pb.start();
     String err = new String(r.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(2, r.waitFor(), err);
-    TrainCommandTest.assertOneLine(err, "DRIVER_MEMORY: '6gb' is not a JVM memory size");
+    TrainCommandTest.assertOneLine(err, message);
+  }
+
+  @Test
+  void submitShRefusesADriverMemoryTheJvmCouldNotTake() throws Exception {
+    // checked before anything is built or started: the script halves it for the local heap's start
+    assertSubmitSh(Map.of("DRIVER_MEMORY", "6gb"), "DRIVER_MEMORY: '6gb' is not a JVM memory size", "train",
+        "--iterations", "1");
   }
 }

@@ -248,46 +248,49 @@ class StandaloneClusterTest {
   }
 
   /**
-   * {@code spark-submit --deploy-mode cluster}: the Master starts the driver inside a worker, the executors load
-   * the project's classes from the application jar that driver serves, and the run's files arrive at a
-   * {@code file:} URI. The model is the fault-free run's to the bit, though this run has one executor (the
-   * driver takes the other worker's core) for the two partitions.
+   * {@code ./submit.sh train --deploy-mode cluster}: the Master starts the driver inside a worker, the
+   * executors load the project's classes from the jar that driver serves, and the run's files arrive at a
+   * {@code file:} URI. The model is the client-mode run's to the bit, though this run has one executor (the
+   * driver takes the other worker's core) for the two partitions. A driver that fails is exit code 1 here,
+   * where spark-submit itself exits 0 whatever became of the driver.
    */
   @Test
-  void trainsInClusterDeployMode() throws Exception {
-    Path jar = classesJar(tmp.resolve("app.jar"));
+  void trainsInClusterDeployModeThroughSubmitSh() throws Exception {
     Path out = tmp.resolve("deploy-cluster");
     List<String> train = args(MASTER, out);
     train.set(train.indexOf("--out") + 1, out.toUri().toString());
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", PROJECT.resolve("target/spark-home/jars") + "/*", "org.apache.spark.deploy.SparkSubmit",
-        "--master", MASTER, "--deploy-mode", "cluster", "--class", "twolayer.cli.Main", "--executor-memory", "1g",
-        "--conf", "spark.standalone.submit.waitAppCompletion=true", jar.toUri().toString()));
-    cmd.addAll(train);
-    Path logFile = tmp.resolve("deploy-cluster.log");
-    Process submit = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-    boolean ended = submit.waitFor(5, TimeUnit.MINUTES);
-    submit.destroyForcibly();
-    String log = Files.readString(logFile);
-    assertTrue(ended, "spark-submit hung:\n" + log);
-    // spark-submit exits 0 whatever became of the driver: its last word says
-    String state = log.lines().filter(l -> l.contains("exiting spark-submit JVM")).findFirst().orElse(log);
-    assertTrue(state.contains("is FINISHED"), state + driverLogs());
+    train.addAll(List.of("--deploy-mode", "cluster"));
+    Submitted ok = submitSh(train); // builds the jar first when it is missing or older than the sources
+    assertEquals(0, ok.code(), ok.log() + driverLogs());
+    assertTrue(ok.log().contains("is FINISHED, exiting spark-submit JVM"), ok.log());
     assertSameRun(baseline(), out);
+
+    train.set(train.indexOf("--data") + 1, tmp.resolve("no-data").toString());
+    train.set(train.indexOf("--out") + 1, tmp.resolve("deploy-cluster-failed").toUri().toString());
+    Submitted failed = submitSh(train);
+    assertEquals(1, failed.code(), failed.log());
+    String last = failed.log().strip().lines().reduce((a, b) -> b).orElse("");
+    assertTrue(last.matches("error: driver driver-\\S+ ended FAILED \\(its own output: work/driver-\\S+/stderr on the worker that ran it\\)"),
+        last);
   }
 
-  /** The project's compiled classes as an application jar (what the shaded jar adds, Spark's jars here hold). */
-  static Path classesJar(Path jar) throws IOException {
-    Path classes = PROJECT.resolve("target/classes");
-    try (java.util.jar.JarOutputStream j = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
-        java.util.stream.Stream<Path> files = Files.walk(classes)) {
-      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        j.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString().replace(File.separatorChar, '/')));
-        Files.copy(f, j);
-        j.closeEntry();
-      }
-    }
-    return jar;
+  record Submitted(int code, String log) {}
+
+  /** {@code bash submit.sh ARGS} with this cluster's memory sizes; its output, both streams. */
+  static Submitted submitSh(List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", "submit.sh"));
+    cmd.addAll(args);
+    Path log = Files.createTempFile(tmp, "submit", ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("DRIVER_MEMORY", "512m"); // Spark's least (450 MB); a worker here has 1500m
+    pb.environment().put("EXECUTOR_MEMORY", "1g");
+    Process p = pb.start();
+    boolean ended = p.waitFor(8, TimeUnit.MINUTES);
+    p.destroyForcibly();
+    String text = Files.readString(log);
+    System.out.println(text);
+    assertTrue(ended, "submit.sh hung");
+    return new Submitted(p.exitValue(), text);
   }
 
   /** The standard error of this cluster's drivers, for a failure's message. */
