@@ -45,6 +45,15 @@ case "$deploy" in
     exit 2 ;; esac ;;
   *) echo "error: --deploy-mode: '$deploy' is neither client nor cluster" >&2; exit 2 ;;
 esac
+# The project's own Spark jars hold local mode and the standalone cluster manager: YARN's and Kubernetes'
+# modules come with a Spark installation (spark-yarn 4.1.0 is not among the Maven artifacts served here).
+if [ -z "${SPARK_HOME:-}" ] || [ ! -x "$SPARK_HOME/bin/spark-submit" ]; then
+  case "$master" in
+    yarn*|k8s://*) [ "${master%%:*}" = k8s ] && manager=Kubernetes || manager=YARN
+      echo "error: --master $master: the project's own Spark jars have no $manager support; set SPARK_HOME to a Spark 4.1 (Scala 2.13) installation that has it" >&2
+      exit 2 ;;
+  esac
+fi
 # a worker reserves a cluster-mode driver's memory: 2g unless given (the data and the tasks live on the executors)
 if [ "$deploy" = cluster ] && [ -z "$DRIVER_MEMORY_GIVEN" ]; then DRIVER_MEMORY=2g; fi
 

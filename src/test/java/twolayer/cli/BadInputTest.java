@@ -121,11 +121,21 @@ class BadInputTest {
     assertSubmitSh(Map.of(), "--deploy-mode: no value given (client or cluster)", "train", "--deploy-mode");
   }
 
+  /** YARN and Kubernetes need a Spark installation: the project's own jars name what is missing at once. */
+  @Test
+  void submitShNamesTheClusterManagersItsOwnJarsLack() throws Exception {
+    assertSubmitSh(Map.of(), "--master yarn: the project's own Spark jars have no YARN support; set SPARK_HOME to a"
+        + " Spark 4.1 (Scala 2.13) installation that has it", "train", "--master", "yarn");
+    assertSubmitSh(Map.of(), "--master k8s://https://127.0.0.1:6443: the project's own Spark jars have no Kubernetes"
+        + " support", "train", "--master=k8s://https://127.0.0.1:6443", "--deploy-mode", "cluster");
+  }
+
   /** {@code bash submit.sh ARGS} with {@code env} added exits 2 with one line that holds {@code message}. */
   static void assertSubmitSh(Map<String, String> env, String message, String... args) throws Exception {
     List<String> cmd = new java.util.ArrayList<>(List.of("bash", "submit.sh"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("SPARK_HOME"); // the project's own jars
     pb.environment().putAll(env);
     Process r = pb.start();
     String err = new String(r.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
