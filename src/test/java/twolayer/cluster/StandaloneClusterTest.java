@@ -248,6 +248,22 @@ class StandaloneClusterTest {
   }
 
   /**
+   * predict on Spark with the cluster's executors (JVMs of their own) reading the records by their paths
+   * and sending back their predictions: the same file, row for row, as predicting in one process.
+   */
+  @Test
+  void predictsOnTheClusterAsInOneProcess() throws Exception {
+    String model = baseline().resolve("model.npz").toString(), bin = Path.of(data, "test_batch.bin").toString();
+    Path here = tmp.resolve("predict-here.csv"), there = tmp.resolve("predict-cluster.csv");
+    assertEquals(0, run(List.of("predict", "--model", model, "--out", here.toString(), bin), System.out));
+    assertEquals(0, run(List.of("predict", "--master", MASTER, "--spark-above", "0", "--model", model, "--out",
+        there.toString(), bin), System.out));
+    List<String> expected = Files.readAllLines(here);
+    assertEquals(501, expected.size(), "a header and the 500 test records");
+    assertEquals(expected, Files.readAllLines(there));
+  }
+
+  /**
    * {@code ./submit.sh train --deploy-mode cluster}: the Master starts the driver inside a worker, the
    * executors load the project's classes from the jar that driver serves, and the run's files arrive at a
    * {@code file:} URI. The model is the client-mode run's to the bit, though this run has one executor (the
