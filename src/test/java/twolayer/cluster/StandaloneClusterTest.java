@@ -34,7 +34,8 @@ import twolayer.transport.Executors;
 /**
  * Tier 3, on a real Spark standalone cluster (Master and two 1-core Workers on 127.0.0.1, started by
  * scripts/cluster.sh from the project's own jars): training, determinism against local[2], an executor
- * killed mid-run, a driver killed and resumed, damaged checkpoints, and divergence.
+ * killed mid-run, a driver killed and resumed, damaged checkpoints, divergence, the driver inside the
+ * cluster (cluster deploy mode), predict on Spark and the Spark ML Estimator.
  */
 class StandaloneClusterTest {
   static final Path PROJECT = Path.of("").toAbsolutePath();
@@ -105,7 +106,11 @@ class StandaloneClusterTest {
   }
 
   static double maxWeightDifference(Path a, Path b) {
-    double[] wa = ModelFile.load(a.resolve("model.npz")).weights(), wb = ModelFile.load(b.resolve("model.npz")).weights();
+    return maxDifference(ModelFile.load(a.resolve("model.npz")).weights(), ModelFile.load(b.resolve("model.npz")).weights());
+  }
+
+  static double maxDifference(double[] wa, double[] wb) {
+    assertEquals(wa.length, wb.length, "weights");
     double max = 0;
     for (int i = 0; i < wa.length; i++) {
       max = Math.max(max, Math.abs(wa[i] - wb[i]));
@@ -245,6 +250,27 @@ class StandaloneClusterTest {
       ModelFile.load(k.toPath().resolve("model.npz")); // refuses NaN or infinite weights
     }
     assertFalse(Files.exists(out.resolve("model.npz")));
+  }
+
+  /**
+   * The Spark ML Estimator on the cluster (frames built and cached on the executors, the serialised
+   * transport) gives the model of the fault-free {@code train} run, bit for bit, for the same settings.
+   */
+  @Test
+  void theEstimatorOnTheClusterGivesTheTrainCommandsModel() throws Exception {
+    ModelFile cli = ModelFile.load(baseline().resolve("model.npz")); // before this test's own context
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master(MASTER)
+        .appName("estimator").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> train =
+          twolayer.ml.CifarFrames.load(spark, data, "train", 2000, 2);
+      ModelFile fitted = new twolayer.ml.TwoLayerNetClassifier().setHiddenSize(20).setStepSize(5e-4).setMaxIter(60)
+          .setBatchSize(100).setSolver("sgd").setInit("std").setInitStd(1e-4).setRegParam(0.25).setLrDecay(0.95)
+          .setStandardize(false).fit(train).modelFile(); // args()'s settings; the rest are train's defaults
+      assertEquals(0.0, maxDifference(cli.weights(), fitted.weights()), 0.0, "largest weight difference");
+    } finally {
+      spark.stop();
+    }
   }
 
   /**
