@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.RDDInfo;
 import twolayer.data.BlockSet;
-import twolayer.model.Gemm;
+import twolayer.train.ExecutorBlas;
 
 /** What a bench ran on: the executors' BLAS and JIT, the cached data's size, the CPU time the host took. */
 final class BenchMachine {
@@ -23,22 +22,13 @@ final class BenchMachine {
     this.out = out;
   }
 
-  /**
-   * What each executor runs with: its BLAS, the BLAS threads and kernel its environment asks for, and
-   * whether its JIT is C1 only. One task per core, a few times over, so that every executor answers.
-   */
+  /** What each executor runs with ({@link ExecutorBlas#describe}), printed. */
   List<String> executors() {
-    int n = sc.defaultParallelism() * 4;
-    List<String> seen = sc.parallelize(java.util.stream.IntStream.range(0, n).boxed().toList(), n).map(i ->
-        org.apache.spark.SparkEnv.get().executorId() + ": " + Gemm.implementation() + ", OPENBLAS_NUM_THREADS="
-            + System.getenv("OPENBLAS_NUM_THREADS") + ", OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE")
-            + ", JIT " + (java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
-                .contains("-XX:TieredStopAtLevel=1") ? "C1" : "tiered")).distinct().collect();
-    List<String> sorted = new ArrayList<>(seen);
-    java.util.Collections.sort(sorted);
+    List<String> sorted = ExecutorBlas.describe(sc);
     sorted.forEach(e -> out.println("bench: executor " + e));
     return sorted;
   }
+
   /** Cached size of the training blocks from Spark's storage status, against their float32 size. */
   Map<String, Object> memory(BlockSet train) {
     long mem = 0;

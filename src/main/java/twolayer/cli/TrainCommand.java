@@ -10,6 +10,7 @@ import twolayer.data.BlockSet;
 import twolayer.data.CifarSplits;
 import twolayer.model.Shape;
 import twolayer.train.Checkpoints;
+import twolayer.train.ExecutorBlas;
 import twolayer.train.TrainConfig;
 import twolayer.train.Trainer;
 
@@ -60,6 +61,10 @@ final class TrainCommand extends Command {
       out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s"
           + " (train cached in %.0f MB)%n", data.dataset().folder, train.n(), val.n(), test.n(), train.d(),
           data.dataset().numClasses(), train.counts().length, loadSeconds, train.cachedBytes() / 1e6);
+      String blas = ExecutorBlas.warning(ExecutorBlas.describe(sc));
+      if (blas != null) {
+        out.println(blas);
+      }
 
       Checkpoints checkpoints = new Checkpoints(cfg.run().checkpoints(), cfg.run().checkpointKeep(), sc.hadoopConfiguration());
       Checkpoints.State resume = settings.flag("resume") ? resumeFrom(checkpoints, settings, cfg, d, out) : null;

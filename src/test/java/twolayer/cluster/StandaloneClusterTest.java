@@ -123,6 +123,11 @@ class StandaloneClusterTest {
     Path cl = baseline();
     JsonNode m = metrics(cl);
     assertEquals(MASTER, m.get("environment").get("spark_master").asText());
+    JsonNode executors = m.get("environment").get("executors"); // each executor's BLAS, asked of the executor
+    assertEquals(2, executors.size(), executors.toString());
+    for (int i = 0; i < 2; i++) {
+      assertTrue(executors.get(i).asText().matches(i + ": dev\\.ludovic\\.netlib\\.blas\\.\\w+BLAS, .*"), executors.toString());
+    }
     assertTrue(m.get("final").get("val_accuracy").asDouble() > 0.15, "learns on the cluster");
     Path local = tmp.resolve("local");
     assertEquals(0, run(args("local[2]", local), System.out));
