@@ -45,9 +45,12 @@ case "$deploy" in
     exit 2 ;; esac ;;
   *) echo "error: --deploy-mode: '$deploy' is neither client nor cluster" >&2; exit 2 ;;
 esac
-# The project's own Spark jars hold local mode and the standalone cluster manager: YARN's and Kubernetes'
-# modules come with a Spark installation (spark-yarn 4.1.0 is not among the Maven artifacts served here).
-if [ -z "${SPARK_HOME:-}" ] || [ ! -x "$SPARK_HOME/bin/spark-submit" ]; then
+# A Spark installation's spark-submit (SPARK_HOME), or none: Spark from the project's own jars. Those hold
+# local mode and the standalone cluster manager: YARN's and Kubernetes' modules come with an installation
+# (spark-yarn 4.1.0 is not among the Maven artifacts served here).
+INSTALLED_SUBMIT=""
+if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then INSTALLED_SUBMIT="$SPARK_HOME/bin/spark-submit"; fi
+if [ -z "$INSTALLED_SUBMIT" ]; then
   case "$master" in
     yarn*|k8s://*) [ "${master%%:*}" = k8s ] && manager=Kubernetes || manager=YARN
       echo "error: --master $master: the project's own Spark jars have no $manager support; set SPARK_HOME to a Spark 4.1 (Scala 2.13) installation that has it" >&2
@@ -134,9 +137,9 @@ SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark 
 # it, exits 0: its last line names the driver's state, which decides the exit code here (1 unless FINISHED).
 if [ "$deploy" = cluster ]; then
   SPARK_ARGS+=(--deploy-mode cluster --driver-memory "$DRIVER_MEMORY" --driver-java-options "$JIT $DRIVER_JVM")
-  if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+  if [ -n "$INSTALLED_SUBMIT" ]; then
     export SPARK_SUBMIT_OPTS="${SPARK_SUBMIT_OPTS:-} $LOG_CONF"
-    SUBMIT=("$SPARK_HOME/bin/spark-submit")
+    SUBMIT=("$INSTALLED_SUBMIT")
   else
     SUBMIT=(java ${JAVA_OPTS:-} "$LOG_CONF" -cp "$JARS/*" org.apache.spark.deploy.SparkSubmit)
   fi
@@ -153,8 +156,8 @@ if [ "$deploy" = cluster ]; then
   exit 1
 fi
 
-if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
-  exec "$SPARK_HOME/bin/spark-submit" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \
+if [ -n "$INSTALLED_SUBMIT" ]; then
+  exec "$INSTALLED_SUBMIT" "${SPARK_ARGS[@]}" --driver-memory "$DRIVER_MEMORY" \
     --driver-java-options "$LOG_CONF $JIT $DRIVER_JVM" "$JAR" "$@"
 fi
 
