@@ -73,10 +73,12 @@ final class RunFiles {
    * metrics.json, history.csv and report.html.
    */
   static EvalSum writeRun(Path outDir, JavaSparkContext sc, Map<String, String> settings, TrainConfig cfg,
-      Trainer.Result r, BlockSet test, CifarSplits data, double[] mean, double[] std, double loadSeconds) {
+      Trainer.Result r, LoadedData d) {
+    BlockSet test = d.test();
+    CifarSplits data = d.data();
     sc.setJobDescription("evaluate: test set");
     EvalSum testEval = Evaluation.of(test, cfg.model().kernel().weights(r.shape(), r.weights()), cfg.loop().aggDepth());
-    new ModelFile(r.shape(), r.weights(), mean, std).save(outDir.resolve("model.npz"));
+    new ModelFile(r.shape(), r.weights(), d.mean(), d.std()).save(outDir.resolve("model.npz"));
 
     Map<String, Object> config = new LinkedHashMap<>(settings);
     config.put("partitions_effective", test.counts().length); // the same for every split
@@ -86,8 +88,10 @@ final class RunFiles {
     metrics.put("config", config);
     metrics.put("history", r.history());
     metrics.put("final", finalFigures(r, testEval));
-    metrics.put("timing", timing(r, loadSeconds));
-    metrics.put("environment", SparkContexts.environment(sc));
+    metrics.put("timing", timing(r, d.seconds()));
+    Map<String, Object> environment = SparkContexts.environment(sc);
+    environment.put("executors", d.executors()); // each one's BLAS, BLAS threads and JIT
+    metrics.put("environment", environment);
     metrics.put("class_names", data.dataset().classNames);
     metrics.put("test_confusion", ClassMetrics.rows(testEval.confusion(), data.dataset().numClasses()));
     JsonFiles.write(outDir.resolve("metrics.json"), metrics);

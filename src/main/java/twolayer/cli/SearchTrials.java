@@ -120,8 +120,7 @@ final class SearchTrials {
     if (r != null && r.valAccuracy() > best) {
       best = r.valAccuracy();
       Path bestDir = outDir.folder("best");
-      RunFiles.writeRun(bestDir, sc, trialSettings.get(index).all(), tc, r, d.test(), d.data(), d.mean(), d.std(),
-          d.seconds());
+      RunFiles.writeRun(bestDir, sc, trialSettings.get(index).all(), tc, r, d);
       out.printf("  new best: written to %s%n", outDir.show("best"));
     }
     done.add(row);

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.model.Gemm;
-import twolayer.train.ExecutorBlas;
 import twolayer.transport.Transport;
 
 /** The commands' Spark: configured as spark-submit said, the settings' master only where it said none. */
@@ -40,7 +39,6 @@ final class SparkContexts {
     env.put("spark_version", sc.version());
     env.put("java", System.getProperty("java.version"));
     env.put("blas", Gemm.implementation());
-    env.put("executors", ExecutorBlas.describe(sc)); // each one's BLAS, BLAS threads and JIT
     env.put("transport", Transport.of(sc).toString());
     env.put("default_parallelism", sc.defaultParallelism());
     return env;

@@ -61,7 +61,7 @@ final class TrainCommand extends Command {
       out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s"
           + " (train cached in %.0f MB)%n", data.dataset().folder, train.n(), val.n(), test.n(), train.d(),
           data.dataset().numClasses(), train.counts().length, loadSeconds, train.cachedBytes() / 1e6);
-      String blas = ExecutorBlas.warning(ExecutorBlas.describe(sc));
+      String blas = ExecutorBlas.warning(d.executors());
       if (blas != null) {
         out.println(blas);
       }
@@ -71,7 +71,7 @@ final class TrainCommand extends Command {
       Trainer.Result r = new Trainer(sc, cfg, out)
           .withCheckpoints(checkpoints, new LinkedHashMap<>(settings.all()), mean, std, resume)
           .train(train, val, data.dataset().numClasses());
-      EvalSum testEval = RunFiles.writeRun(outDir.local(), sc, settings.all(), cfg, r, test, data, mean, std, loadSeconds);
+      EvalSum testEval = RunFiles.writeRun(outDir.local(), sc, settings.all(), cfg, r, d);
       out.printf("final: loss %.6f  train accuracy %.4f  val accuracy %.4f  test accuracy %.4f  (%.0f examples/s, %.1f s in all)%n",
           r.loss(), r.trainAccuracy(), r.valAccuracy(), testEval.accuracy(), r.examples() / r.loopSeconds(),
           RunFiles.secondsSinceJvmStart());
