@@ -58,8 +58,9 @@ final class TrainCommand extends Command {
       double[] mean = d.mean(), std = d.std();
       BlockSet train = d.train(), val = d.val(), test = d.test();
       double loadSeconds = d.seconds();
-      out.printf("data: %s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s"
-          + " (train cached in %.0f MB)%n", data.dataset().folder, train.n(), val.n(), test.n(), train.d(),
+      String served = data.dataset().servedByDriver() ? " (the driver serves its files to the executors)" : "";
+      out.printf("data: %s%s, %d train / %d val / %d test examples, D=%d, %d classes, %d partitions, loaded in %.1f s"
+          + " (train cached in %.0f MB)%n", data.dataset().folder, served, train.n(), val.n(), test.n(), train.d(),
           data.dataset().numClasses(), train.counts().length, loadSeconds, train.cachedBytes() / 1e6);
       String blas = ExecutorBlas.warning(d.executors());
       if (blas != null) {

@@ -7,11 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import twolayer.UserError;
+import twolayer.transport.Transport;
 
 /**
  * CIFAR-10 in its binary layout, in a folder on any Hadoop file system: {@code data_batch_1..5.bin}
@@ -29,8 +30,17 @@ public final class CifarDataset {
   /** CIFAR-10's image size, 32×32×3; the math takes D from the dataset, not from this constant. */
   public static final int CIFAR_D = 3072;
 
-  /** A record file and how many records it holds. */
-  public record FileInfo(String path, long records) implements java.io.Serializable {}
+  /** A record file, how many records it holds, and where the tasks read it ({@link Transport#reachable}). */
+  public record FileInfo(String path, long records, String source) implements java.io.Serializable {
+    public FileInfo(String path, long records) {
+      this(path, records, path);
+    }
+
+    /** The same file, read by the tasks of {@code t} where they reach it. */
+    public FileInfo readBy(Transport t) {
+      return new FileInfo(path, records, t.reachable(path));
+    }
+  }
 
   public final String folder;
   public final int d;
@@ -51,6 +61,21 @@ public final class CifarDataset {
     int recordBytes = CIFAR_D + 1;
     return new CifarDataset(folder, CIFAR_D, classNames(folder, conf),
         files(folder, TRAIN_FILES, recordBytes, conf), files(folder, TEST_FILES, recordBytes, conf));
+  }
+
+
+  /** {@link #open}, with the files read by the tasks of {@code sc} where they reach them ({@link Transport#reachable}). */
+  public static CifarDataset open(JavaSparkContext sc, String folder) {
+    CifarDataset ds = open(folder, sc.hadoopConfiguration());
+    Transport t = Transport.of(sc);
+    return new CifarDataset(folder, ds.d, ds.classNames, ds.trainFiles.stream().map(f -> f.readBy(t)).toList(),
+        ds.testFiles.stream().map(f -> f.readBy(t)).toList());
+  }
+
+  /** Whether the tasks read the files from the driver's file server ({@link #open(JavaSparkContext, String)}). */
+  public boolean servedByDriver() {
+    FileInfo f = trainFiles.get(0);
+    return !f.source().equals(f.path());
   }
 
   public int numClasses() {
@@ -125,7 +150,7 @@ public final class CifarDataset {
       for (FileInfo f : files) {
         long a = Math.max(lo, fileStart), b = Math.min(hi, fileStart + f.records());
         if (a < b) {
-          slices.add(new RecordSplit.Slice(f.path(), a - fileStart, (int) (b - a)));
+          slices.add(new RecordSplit.Slice(f.path(), a - fileStart, (int) (b - a), f.source()));
         }
         fileStart += f.records();
       }
@@ -141,8 +166,8 @@ public final class CifarDataset {
     for (RecordSplit.Slice s : split.slices()) {
       Path p = new Path(s.file());
       int len = s.count() * recordBytes;
-      try (FSDataInputStream in = p.getFileSystem(conf).open(p)) {
-        in.readFully(s.first() * recordBytes, bytes, off, len);
+      try {
+        Transport.readFully(s.source(), conf, s.first() * recordBytes, bytes, off, len);
       } catch (IOException e) {
         return new RawRecords(null, 0, p + ": cannot read records " + s.first() + ".."
             + (s.first() + s.count() - 1) + " (" + e.getMessage() + ")");

@@ -33,7 +33,7 @@ public final class CifarSplits {
   public static CifarSplits open(JavaSparkContext sc, List<String> candidates, String cacheDir, String md5,
       int partitions) {
     String folder = CifarLocator.resolve(candidates, Path.of(cacheDir), md5, sc.hadoopConfiguration());
-    return new CifarSplits(sc, CifarDataset.open(folder, sc.hadoopConfiguration()), partitions);
+    return new CifarSplits(sc, CifarDataset.open(sc, folder), partitions);
   }
 
   public CifarDataset dataset() {

@@ -35,7 +35,7 @@ public final class CifarFrames {
   public static Dataset<Row> load(SparkSession spark, String data, String split, int n, int partitions) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String folder = CifarLocator.resolve(List.of(data.split(",")), Path.of("data"), null, sc.hadoopConfiguration());
-    CifarDataset ds = CifarDataset.open(folder, sc.hadoopConfiguration());
+    CifarDataset ds = CifarDataset.open(sc, folder); // local files served to the executors
     long total = split.equals("test") ? ds.testRecords() : ds.trainRecords();
     if (n > total) {
       throw new UserError(split + ": " + n + " records asked, " + folder + " holds " + total);

@@ -22,6 +22,7 @@ import twolayer.model.Shape;
 import twolayer.model.TwoLayerNet;
 import twolayer.model.Workspace;
 import twolayer.transport.Shared;
+import twolayer.transport.Transport;
 
 /**
  * Class probabilities of single inputs with a saved model, in double precision, in one process or on Spark:
@@ -104,7 +105,9 @@ public final class Predictor implements java.io.Serializable {
   public static List<Prediction> predictOnSpark(JavaSparkContext sc, ModelFile model, List<InputFiles.Input> binFiles) {
     int rec = model.shape().d() + 1;
     BinInputs bins = BinInputs.of(binFiles, rec);
-    List<RecordSplit> splits = CifarDataset.splits(bins.files(), 0, bins.total(), sc.defaultParallelism());
+    Transport t = Transport.of(sc);
+    List<CifarDataset.FileInfo> files = bins.files().stream().map(f -> f.readBy(t)).toList(); // local ones served
+    List<RecordSplit> splits = CifarDataset.splits(files, 0, bins.total(), sc.defaultParallelism());
     Broadcast<Predictor> bp = sc.broadcast(new Predictor(model));
     Shared<HadoopConf> conf = HadoopConf.share(sc);
     sc.setJobDescription("predict: " + bins.total() + " records");

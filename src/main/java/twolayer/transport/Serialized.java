@@ -45,6 +45,11 @@ final class Serialized extends Transport {
   }
 
   @Override
+  public String reachable(String path) {
+    return DriverFiles.serve(path);
+  }
+
+  @Override
   public <T> Shared<T> share(JavaSparkContext sc, T value) {
     return new Broadcasted<>(sc.broadcast(value));
   }

@@ -60,6 +60,19 @@ public abstract sealed class Transport implements Serializable permits InJvm, Se
   public abstract <T> Shared<T> share(JavaSparkContext sc, T value);
 
   /**
+   * Where tasks read {@code path}, a file that the driver found (a Hadoop path string): in one JVM, or
+   * where it is not a file of the driver's machine, {@code path} itself; otherwise the driver serves it
+   * ({@link DriverFiles}), since the executors' machines may not have it. Read it with {@link #readFully}.
+   */
+  public abstract String reachable(String path);
+
+  /** Reads {@code len} bytes at {@code position} of {@code source}, a path from {@link #reachable}, into {@code b}. */
+  public static void readFully(String source, org.apache.hadoop.conf.Configuration conf, long position, byte[] b,
+      int off, int len) throws java.io.IOException {
+    DriverFiles.readFully(source, conf, position, b, off, len);
+  }
+
+  /**
    * A value for the tasks of the next job only (an iteration's weights and batch rows), which must be
    * run by {@link #aggregate(JavaRDD, Shared, Serializable, Function2, Function2, int)} with it: the
    * value may travel inside that job's tasks. In one JVM the object itself; see {@link Serialized#perJob}

@@ -24,6 +24,25 @@ final class LocalCluster {
   }
 
   /**
+   * {@link #script} with the cluster's JVMs in a mount namespace of their own where {@code hidden} is an
+   * empty folder: a machine of a cluster without the driver's files. Needs root's {@code unshare -m}.
+   */
+  static int scriptHiding(Path hidden, String cmd, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("unshare", "-m", "bash", "-c",
+        "mount -t tmpfs none \"$0\" && exec bash scripts/cluster.sh " + cmd, hidden.toString()).inheritIO();
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "cluster.sh " + cmd + " hung");
+    return p.exitValue();
+  }
+
+  /** Whether this machine lets {@link #scriptHiding} make a mount namespace. */
+  static boolean canHide() throws Exception {
+    Process p = new ProcessBuilder("unshare", "-m", "true").redirectErrorStream(true).start();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  /**
    * The command line of a driver JVM running {@code twolayer.cli.Main} with this JVM's class path and
    * --add-opens and --add-modules flags; executors load the project's classes from target/classes (same machine).
    */

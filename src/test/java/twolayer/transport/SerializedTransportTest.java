@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
@@ -16,6 +18,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tier 3: the transport of a cluster, forced under local[2] ({@value Transport#KEY}=serialized): values
@@ -71,6 +74,44 @@ class SerializedTransportTest {
     TreeAggregateTest.Acc sum = transport.aggregate(sc.parallelize(List.of(1L, 2L, 3L), 2),
         new TreeAggregateTest.Acc(), TreeAggregateTest.Acc::add, TreeAggregateTest.Acc::merge, 2);
     assertEquals(6, sum.sum);
+  }
+
+  /**
+   * A file of the driver's machine reaches the tasks through the driver's file server (the executors'
+   * machines may not have it; StandaloneClusterTest hides it from them): ranges of it read back exactly,
+   * in the tasks as on the driver, with a name that needs escaping; other Hadoop paths are left alone.
+   */
+  @Test
+  void tasksReadTheDriversFilesThroughItsFileServer(@TempDir Path dir) throws IOException {
+    byte[] bytes = new byte[300_000];
+    new java.util.Random(7).nextBytes(bytes);
+    Path file = Files.write(dir.resolve("records #1.bin"), bytes);
+    Transport t = Transport.of(sc);
+    String source = t.reachable("file:" + file); // Hadoop path strings are not URI-escaped
+    assertTrue(source.startsWith("spark://") && source.endsWith("/records%20%231.bin"), source);
+    assertEquals(source, t.reachable(file.toString()), "a plain path and a file: path are the same file");
+    assertEquals("hdfs://nn:8020/d/data_batch_1.bin", t.reachable("hdfs://nn:8020/d/data_batch_1.bin"));
+    assertEquals(file.toString(), InJvm.INSTANCE.reachable(file.toString()), "tasks in the driver's JVM read it there");
+
+    org.apache.hadoop.conf.Configuration conf = sc.hadoopConfiguration();
+    List<byte[]> read = sc.parallelize(List.of(0, 123_457, 299_990), 3).map(at -> {
+      byte[] b = new byte[10];
+      Transport.readFully(source, new org.apache.hadoop.conf.Configuration(false), at, b, 0, 10);
+      return b;
+    }).collect();
+    for (int k = 0; k < 3; k++) {
+      int at = List.of(0, 123_457, 299_990).get(k);
+      assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(bytes, at, at + 10), read.get(k)), "at " + at);
+    }
+    byte[] whole = new byte[bytes.length];
+    Transport.readFully(source, conf, 0, whole, 0, whole.length);
+    assertTrue(java.util.Arrays.equals(bytes, whole));
+    IOException past = assertThrows(IOException.class,
+        () -> Transport.readFully(source, conf, 299_995, new byte[10], 0, 10));
+    assertEquals("the driver's copy has fewer than 300005 bytes", past.getMessage());
+    Files.delete(file);
+    IOException gone = assertThrows(IOException.class, () -> Transport.readFully(source, conf, 0, new byte[1], 0, 1));
+    assertTrue(gone.getMessage().startsWith("from the driver: "), gone.getMessage());
   }
 
   @Test
