@@ -7,7 +7,8 @@ import org.apache.spark.launcher.JavaModuleOptions;
  * Spark's list adds the incubating Vector API module, which serves only netlib's VectorBLAS, its
  * fallback when native BLAS is missing (no other class among Spark's jars or this project's uses it),
  * and with it the JVM prints "WARNING: Using incubator modules" at every start. Where netlib's native
- * BLAS loads the module is left out; without native BLAS it stays, and the Java fallback is the faster one.
+ * BLAS loads the module is left out; without native BLAS it stays: VectorBLAS is netlib's faster fallback
+ * once C2 compiles it (under {@code submit.sh}'s C1 only, {@code Gemm} takes the plain-Java one instead).
  */
 public final class JavaOpens {
   static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";

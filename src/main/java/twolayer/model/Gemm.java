@@ -8,9 +8,46 @@ import dev.ludovic.netlib.blas.BLAS;
  * is column-major {@code Cᵀ = Bᵀ·Aᵀ}: swap the operands and keep the transpose flags.
  */
 public final class Gemm {
-  private static final BLAS BLAS_ = BLAS.getInstance();
+  private static final BLAS BLAS_ = choose(BLAS.getInstance(), c1Only());
 
   private Gemm() {}
+
+  /**
+   * netlib's BLAS, except for one case. Where native BLAS is missing netlib falls back to Java: to its
+   * Vector API version (VectorBLAS) where the incubating module is there, as Spark puts it on every
+   * executor. The Vector API is fast only once C2 compiles it. Under C1 only, as {@code submit.sh} runs
+   * every JVM, it stays a slow library call per vector. There the plain-Java fallback (Java11BLAS) is
+   * chosen. One thread, sgemm forward and back for 100 rows (D=3072), measured here:
+   *
+   * <pre>
+   *          native | C1: VectorBLAS  Java11BLAS | C2: VectorBLAS  Java11BLAS
+   *   H=50    0.72  |        95          9.4     |        4.8          7.7     ms
+   *   H=500   6.1   |       974         70       |       21           55       ms
+   * </pre>
+   */
+  static BLAS choose(BLAS netlib, boolean c1Only) {
+    if (!c1Only || !netlib.getClass().getName().equals("dev.ludovic.netlib.blas.VectorBLAS")) {
+      return netlib;
+    }
+    try { // package-private in netlib
+      java.lang.reflect.Method plain = Class.forName("dev.ludovic.netlib.blas.Java11BLAS").getDeclaredMethod("getInstance");
+      plain.setAccessible(true);
+      return (BLAS) plain.invoke(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return netlib;
+    }
+  }
+
+  /** Whether this JVM compiles with C1 only ({@code -XX:TieredStopAtLevel} below 4, as {@code submit.sh} sets). */
+  public static boolean c1Only() {
+    try {
+      var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      return Boolean.parseBoolean(vm.getVMOption("TieredCompilation").getValue())
+          && Integer.parseInt(vm.getVMOption("TieredStopAtLevel").getValue()) < 4;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
 
   /**
    * @param transA use Aᵀ (A stored k×m) instead of A (stored m×k)
