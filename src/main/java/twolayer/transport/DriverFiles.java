@@ -1,14 +1,16 @@
 package twolayer.transport;
 
 import java.io.EOFException;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -19,12 +21,16 @@ import org.apache.spark.SparkEnv;
  * Files on the driver's own disk, read by tasks in other JVMs that may run on machines without them
  * (the data unpacked into {@code data/}, a local input of {@code predict}). The driver's RPC file server,
  * the one that serves the application's jar to the executors (authenticated and encrypted as Spark's
- * other traffic is), serves the file's folder, and a task streams the file from there. Every other
- * Hadoop path is read where it is. The file server is not part of Spark's public API (built and tested
- * against 4.1).
+ * other traffic is), serves each such file, and a task streams it from there. Every other Hadoop path is
+ * read where it is. The file server is not part of Spark's public API (built and tested against 4.1).
+ *
+ * <p>The server knows a file by its name alone, so each is served through a link of a unique name in a
+ * folder of this JVM's. It is not given the file's folder: it serves a folder's paths without checking
+ * that they stay inside it, which would open every file the driver can read to whoever reaches its port.
  */
 final class DriverFiles {
   private static final String SERVED = "spark://";
+  private static java.nio.file.Path links; // this JVM's folder of links, made on first use
 
   private DriverFiles() {}
 
@@ -34,16 +40,30 @@ final class DriverFiles {
     if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
       return path;
     }
-    File file = new File(uri.getPath()).getAbsoluteFile();
-    File folder = file.getParentFile();
-    // one name per folder, from its path: the server keeps the first folder given a name
-    String name = "/twolayer-" + UUID.nameUUIDFromBytes(folder.getPath().getBytes(StandardCharsets.UTF_8));
-    String root = SparkEnv.get().rpcEnv().fileServer().addDirectoryIfAbsent(name, folder);
+    java.nio.file.Path file = java.nio.file.Path.of(uri.getPath()).toAbsolutePath();
+    String name = UUID.nameUUIDFromBytes(file.toString().getBytes(StandardCharsets.UTF_8)) + "-" + file.getFileName();
     try {
-      return root + new URI(null, null, "/" + file.getName(), null).getRawPath();
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(path, e);
+      java.nio.file.Path link = linkFolder().resolve(name);
+      if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.createSymbolicLink(link, file);
+          link.toFile().deleteOnExit();
+        } catch (FileAlreadyExistsException e) {
+          // another thread made it
+        }
+      }
+      return SparkEnv.get().rpcEnv().fileServer().addFile(link.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serve " + path + " to the executors", e);
     }
+  }
+
+  private static synchronized java.nio.file.Path linkFolder() throws IOException {
+    if (links == null) {
+      links = Files.createTempDirectory("twolayer-served-");
+      links.toFile().deleteOnExit(); // after its links, which are registered later
+    }
+    return links;
   }
 
   /** Reads {@code len} bytes at {@code position} of {@code source} (from {@link #serve}, or any Hadoop path). */

@@ -78,8 +78,9 @@ class SerializedTransportTest {
 
   /**
    * A file of the driver's machine reaches the tasks through the driver's file server (the executors'
-   * machines may not have it; StandaloneClusterTest hides it from them): ranges of it read back exactly,
-   * in the tasks as on the driver, with a name that needs escaping; other Hadoop paths are left alone.
+   * machines may not have it; DataOnTheDriverOnlyTest hides it from them): ranges of it read back exactly,
+   * in the tasks as on the driver, with a name that needs escaping; the server gives that file and not the
+   * others of its folder; other Hadoop paths are left alone.
    */
   @Test
   void tasksReadTheDriversFilesThroughItsFileServer(@TempDir Path dir) throws IOException {
@@ -88,7 +89,8 @@ class SerializedTransportTest {
     Path file = Files.write(dir.resolve("records #1.bin"), bytes);
     Transport t = Transport.of(sc);
     String source = t.reachable("file:" + file); // Hadoop path strings are not URI-escaped
-    assertTrue(source.startsWith("spark://") && source.endsWith("/records%20%231.bin"), source);
+    assertTrue(source.startsWith("spark://") && source.contains("/files/") && source.endsWith("-records%20%231.bin"),
+        source);
     assertEquals(source, t.reachable(file.toString()), "a plain path and a file: path are the same file");
     assertEquals("hdfs://nn:8020/d/data_batch_1.bin", t.reachable("hdfs://nn:8020/d/data_batch_1.bin"));
     assertEquals(file.toString(), InJvm.INSTANCE.reachable(file.toString()), "tasks in the driver's JVM read it there");
@@ -109,6 +111,10 @@ class SerializedTransportTest {
     IOException past = assertThrows(IOException.class,
         () -> Transport.readFully(source, conf, 299_995, new byte[10], 0, 10));
     assertEquals("the driver's copy has fewer than 300005 bytes", past.getMessage());
+    // the file alone: not its folder, whose other files the driver has not served
+    Files.write(dir.resolve("secret.bin"), new byte[10]);
+    String sibling = source.substring(0, source.lastIndexOf('/') + 1) + "secret.bin";
+    assertThrows(IOException.class, () -> Transport.readFully(sibling, conf, 0, new byte[1], 0, 1));
     Files.delete(file);
     IOException gone = assertThrows(IOException.class, () -> Transport.readFully(source, conf, 0, new byte[1], 0, 1));
     assertTrue(gone.getMessage().startsWith("from the driver: "), gone.getMessage());
