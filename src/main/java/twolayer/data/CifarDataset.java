@@ -63,7 +63,6 @@ public final class CifarDataset {
         files(folder, TRAIN_FILES, recordBytes, conf), files(folder, TEST_FILES, recordBytes, conf));
   }
 
-
   /** {@link #open}, with the files read by the tasks of {@code sc} where they reach them ({@link Transport#reachable}). */
   public static CifarDataset open(JavaSparkContext sc, String folder) {
     CifarDataset ds = open(folder, sc.hadoopConfiguration());

@@ -77,14 +77,11 @@ final class DriverFiles {
       return;
     }
     try (InputStream in = Channels.newInputStream(SparkEnv.get().rpcEnv().openChannel(source))) {
-      in.skipNBytes(position);
-      if (in.readNBytes(b, off, len) < len) {
+      if (in.skip(position) < position || in.readNBytes(b, off, len) < len) { // skip reads: it stops only at the end
         throw new EOFException("the driver's copy has fewer than " + (position + len) + " bytes");
       }
       // to the end: a stream closed early fails on the driver's side, which then logs an error
       in.transferTo(OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      throw e;
     } catch (RuntimeException e) { // the file server's own failures (no such file, driver gone)
       throw new IOException("from the driver: " + e.getMessage(), e);
     }

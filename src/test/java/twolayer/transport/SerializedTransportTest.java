@@ -111,6 +111,8 @@ class SerializedTransportTest {
     IOException past = assertThrows(IOException.class,
         () -> Transport.readFully(source, conf, 299_995, new byte[10], 0, 10));
     assertEquals("the driver's copy has fewer than 300005 bytes", past.getMessage());
+    assertEquals("the driver's copy has fewer than 400010 bytes", assertThrows(IOException.class,
+        () -> Transport.readFully(source, conf, 400_000, new byte[10], 0, 10)).getMessage());
     // the file alone: not its folder, whose other files the driver has not served
     Files.write(dir.resolve("secret.bin"), new byte[10]);
     String sibling = source.substring(0, source.lastIndexOf('/') + 1) + "secret.bin";
