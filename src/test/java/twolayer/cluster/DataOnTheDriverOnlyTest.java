@@ -34,7 +34,7 @@ class DataOnTheDriverOnlyTest {
   static void startCluster() throws Exception {
     Assumptions.assumeTrue(LocalCluster.canHide(), "unshare -m is not allowed here (needs root)");
     data = TestData.learnableCifar(tmp.resolve("data"), 440, 500, 6);
-    assertEquals(0, LocalCluster.scriptHiding(data, "start", env()), "cluster did not start; see " + CLUSTER_DIR);
+    assertEquals(0, LocalCluster.scriptHiding(List.of(data), "start", env()), "cluster did not start; see " + CLUSTER_DIR);
     System.setProperty("spark.executor.extraClassPath", LocalCluster.PROJECT.resolve("target/classes").toString());
     System.setProperty("spark.executor.memory", "1g");
     System.setProperty("spark.driver.host", "127.0.0.1");

@@ -24,12 +24,15 @@ final class LocalCluster {
   }
 
   /**
-   * {@link #script} with the cluster's JVMs in a mount namespace of their own where {@code hidden} is an
-   * empty folder: a machine of a cluster without the driver's files. Needs root's {@code unshare -m}.
+   * {@link #script} with the cluster's JVMs in a mount namespace of their own where the {@code hidden}
+   * folders are empty: machines of a cluster without the driver's files, or without its libraries. Needs
+   * root's {@code unshare -m}.
    */
-  static int scriptHiding(Path hidden, String cmd, Map<String, String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("unshare", "-m", "bash", "-c",
-        "mount -t tmpfs none \"$0\" && exec bash scripts/cluster.sh " + cmd, hidden.toString()).inheritIO();
+  static int scriptHiding(List<Path> hidden, String cmd, Map<String, String> env) throws Exception {
+    List<String> args = new ArrayList<>(List.of("unshare", "-m", "bash", "-c",
+        "for d; do mount -t tmpfs none \"$d\" || exit 1; done; exec bash scripts/cluster.sh " + cmd, "hide"));
+    hidden.forEach(h -> args.add(h.toString()));
+    ProcessBuilder pb = new ProcessBuilder(args).inheritIO();
     pb.environment().putAll(env);
     Process p = pb.start();
     assertTrue(p.waitFor(3, TimeUnit.MINUTES), "cluster.sh " + cmd + " hung");
