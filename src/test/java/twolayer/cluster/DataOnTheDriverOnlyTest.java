@@ -35,37 +35,23 @@ class DataOnTheDriverOnlyTest {
     Assumptions.assumeTrue(LocalCluster.canHide(), "unshare -m is not allowed here (needs root)");
     data = TestData.learnableCifar(tmp.resolve("data"), 440, 500, 6);
     assertEquals(0, LocalCluster.scriptHiding(List.of(data), "start", env()), "cluster did not start; see " + CLUSTER_DIR);
-    System.setProperty("spark.executor.extraClassPath", LocalCluster.PROJECT.resolve("target/classes").toString());
-    System.setProperty("spark.executor.memory", "1g");
-    System.setProperty("spark.driver.host", "127.0.0.1");
+    LocalCluster.setProperties(Map.of());
   }
 
   @AfterAll
   static void stopCluster() throws Exception {
-    System.clearProperty("spark.executor.extraClassPath");
-    System.clearProperty("spark.executor.memory");
-    System.clearProperty("spark.driver.host");
+    LocalCluster.clearProperties(Map.of());
     if (data != null) {
       LocalCluster.script("stop", env());
     }
   }
 
   static Map<String, String> env() {
-    return Map.of("MASTER_PORT", PORT, "CLUSTER_DIR", CLUSTER_DIR.toString(), "WORKER_MEMORY", "1500m");
+    return LocalCluster.env(PORT, CLUSTER_DIR);
   }
 
   static int run(List<String> args) {
     return Main.run(args.toArray(String[]::new), System.out, System.err);
-  }
-
-  /** {@link #run}, returning what it printed (also printed here). */
-  static String printed(List<String> args, int exit) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    assertEquals(exit, Main.run(args.toArray(String[]::new), new java.io.PrintStream(bytes, true), System.err),
-        args.toString());
-    String s = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-    System.out.print(s);
-    return s;
   }
 
   @Test
@@ -74,7 +60,7 @@ class DataOnTheDriverOnlyTest {
     String[] masters = {MASTER, "local[2]"};
     String served = "data: file:" + data + " (the driver serves its files to the executors), ";
     for (int k = 0; k < 2; k++) {
-      String said = printed(new ArrayList<>(List.of("train", "--master", masters[k], "--data", data.toString(),
+      String said = LocalCluster.printed(new ArrayList<>(List.of("train", "--master", masters[k], "--data", data.toString(),
           "--out", outs[k].toString(), "--train-size", "2000", "--val-size", "200", "--test-size", "500",
           "--partitions", "2", "--hidden-size", "20", "--batch-size", "100", "--iterations", "30",
           "--learning-rate", "5e-4", "--log-every", "10")), 0);

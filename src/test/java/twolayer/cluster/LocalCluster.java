@@ -14,6 +14,41 @@ final class LocalCluster {
 
   private LocalCluster() {}
 
+  /**
+   * The Spark settings, as system properties, with which a driver in this JVM runs on a cluster of this
+   * machine: executors load the project's classes from target/classes, with 1g each; the driver on 127.0.0.1.
+   */
+  static final Map<String, String> DRIVER_PROPERTIES = Map.of(
+      "spark.executor.extraClassPath", PROJECT.resolve("target/classes").toString(),
+      "spark.executor.memory", "1g",
+      "spark.driver.host", "127.0.0.1");
+
+  /** Sets {@link #DRIVER_PROPERTIES} and {@code more}; {@link #clearProperties} takes them away. */
+  static void setProperties(Map<String, String> more) {
+    DRIVER_PROPERTIES.forEach(System::setProperty);
+    more.forEach(System::setProperty);
+  }
+
+  static void clearProperties(Map<String, String> more) {
+    DRIVER_PROPERTIES.keySet().forEach(System::clearProperty);
+    more.keySet().forEach(System::clearProperty);
+  }
+
+  /** The environment of {@code scripts/cluster.sh} for a test's cluster: its port and folder, 1500m per worker. */
+  static Map<String, String> env(String port, Path dir) {
+    return Map.of("MASTER_PORT", port, "CLUSTER_DIR", dir.toString(), "WORKER_MEMORY", "1500m");
+  }
+
+  /** Runs {@code twolayer.cli.Main} with {@code args} here, asserts its exit code, and returns what it printed (also printed). */
+  static String printed(List<String> args, int exit) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int code = twolayer.cli.Main.run(args.toArray(String[]::new), new java.io.PrintStream(bytes, true), System.err);
+    String s = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    System.out.print(s);
+    org.junit.jupiter.api.Assertions.assertEquals(exit, code, args + "\n" + s);
+    return s;
+  }
+
   /** Runs {@code scripts/cluster.sh cmd} with the given environment; returns its exit code. */
   static int script(String cmd, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder("bash", "scripts/cluster.sh", cmd).inheritIO();
@@ -57,9 +92,7 @@ final class LocalCluster {
             || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
             || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
         .toList());
-    cmd.add("-Dspark.executor.extraClassPath=" + PROJECT.resolve("target/classes"));
-    cmd.add("-Dspark.executor.memory=1g");
-    cmd.add("-Dspark.driver.host=127.0.0.1");
+    DRIVER_PROPERTIES.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.addAll(sparkProps);
     cmd.add("twolayer.cli.Main");
     cmd.addAll(mainArgs);

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import twolayer.TestData;
-import twolayer.cli.Main;
 
 /**
  * Tier 3, on a real standalone cluster whose machines lack the native BLAS that the driver has (their
@@ -30,6 +26,12 @@ class NoNativeBlasClusterTest {
   static final String MASTER = "spark://127.0.0.1:" + PORT;
   static final Path CLUSTER_DIR = LocalCluster.PROJECT.resolve("target/cluster-no-blas");
   static final Path SYSTEM_BLAS = Path.of("/usr/lib/x86_64-linux-gnu/libblas.so.3");
+  /**
+   * The executors' JIT as submit.sh sets it (C1 only), and time for both to register, so that both answer
+   * for their BLAS even when the second comes seconds after the first.
+   */
+  static final Map<String, String> MORE_PROPERTIES = Map.of("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1",
+      twolayer.transport.Executors.SETTLE_KEY, "8s");
   static Path data;
   static boolean started;
 
@@ -43,28 +45,19 @@ class NoNativeBlasClusterTest {
     data = TestData.learnableCifar(tmp.resolve("data"), 440, 500, 6);
     assertEquals(0, LocalCluster.scriptHiding(List.of(blasFolder), "start", env()), "see " + CLUSTER_DIR);
     started = true;
-    System.setProperty("spark.executor.extraClassPath", LocalCluster.PROJECT.resolve("target/classes").toString());
-    System.setProperty("spark.executor.memory", "1g");
-    System.setProperty("spark.driver.host", "127.0.0.1");
-    // the executors' JIT as submit.sh sets it: C1 only
-    System.setProperty("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1");
-    // both executors answer for their BLAS: wait for the second even when it registers seconds after the first
-    System.setProperty(twolayer.transport.Executors.SETTLE_KEY, "8s");
+    LocalCluster.setProperties(MORE_PROPERTIES);
   }
 
   @AfterAll
   static void stopCluster() throws Exception {
-    for (String k : List.of("spark.executor.extraClassPath", "spark.executor.memory", "spark.driver.host",
-        "spark.executor.extraJavaOptions", twolayer.transport.Executors.SETTLE_KEY)) {
-      System.clearProperty(k);
-    }
+    LocalCluster.clearProperties(MORE_PROPERTIES);
     if (started) {
       LocalCluster.script("stop", env());
     }
   }
 
   static Map<String, String> env() {
-    return Map.of("MASTER_PORT", PORT, "CLUSTER_DIR", CLUSTER_DIR.toString(), "WORKER_MEMORY", "1500m");
+    return LocalCluster.env(PORT, CLUSTER_DIR);
   }
 
   @Test
@@ -73,13 +66,9 @@ class NoNativeBlasClusterTest {
     String[] masters = {MASTER, "local[2]"};
     String[] said = new String[2];
     for (int k = 0; k < 2; k++) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      assertEquals(0, Main.run(new String[] {"train", "--master", masters[k], "--data", data.toString(), "--out",
+      said[k] = LocalCluster.printed(List.of("train", "--master", masters[k], "--data", data.toString(), "--out",
           outs[k].toString(), "--train-size", "2000", "--val-size", "200", "--test-size", "500", "--partitions", "2",
-          "--hidden-size", "20", "--batch-size", "100", "--iterations", "30", "--learning-rate", "5e-4"},
-          new PrintStream(bytes, true), System.err), masters[k]);
-      said[k] = bytes.toString(StandardCharsets.UTF_8);
-      System.out.print(said[k]);
+          "--hidden-size", "20", "--batch-size", "100", "--iterations", "30", "--learning-rate", "5e-4"), 0);
     }
     assertTrue(said[0].contains("\nwarning: executors 0, 1 compute with netlib's Java BLAS, not native: install"
         + " OpenBLAS there (Debian: libopenblas0-pthread): its matrix products are about 10x faster\n"), said[0]);

@@ -51,23 +51,17 @@ class StandaloneClusterTest {
   static void startCluster() throws Exception {
     data = TestData.learnableCifar(tmp.resolve("data"), 440, 500, 6).toString();
     assertEquals(0, cluster("start"), "cluster did not start; see " + CLUSTER_DIR);
-    // executors load the project's classes from target/classes (same machine)
-    System.setProperty("spark.executor.extraClassPath", PROJECT.resolve("target/classes").toString());
-    System.setProperty("spark.executor.memory", "1g");
-    System.setProperty("spark.driver.host", "127.0.0.1");
+    LocalCluster.setProperties(java.util.Map.of());
   }
 
   @AfterAll
   static void stopCluster() throws Exception {
-    System.clearProperty("spark.executor.extraClassPath");
-    System.clearProperty("spark.executor.memory");
-    System.clearProperty("spark.driver.host");
+    LocalCluster.clearProperties(java.util.Map.of());
     cluster("stop");
   }
 
   static int cluster(String cmd) throws Exception {
-    return LocalCluster.script(cmd, java.util.Map.of("MASTER_PORT", PORT, "CLUSTER_DIR", CLUSTER_DIR.toString(),
-        "WORKER_MEMORY", "1500m"));
+    return LocalCluster.script(cmd, LocalCluster.env(PORT, CLUSTER_DIR));
   }
 
   /** The run every test compares with: generated data, 2 partitions, a checkpoint every 10 iterations. */
