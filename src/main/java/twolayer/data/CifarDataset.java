@@ -36,9 +36,9 @@ public final class CifarDataset {
       this(path, records, path);
     }
 
-    /** The same file, read by the tasks of {@code t} where they reach it. */
-    public FileInfo readBy(Transport t) {
-      return new FileInfo(path, records, t.reachable(path));
+    /** The same files, read by the tasks of {@code t} where they reach them. */
+    public static List<FileInfo> readBy(Transport t, List<FileInfo> files) {
+      return files.stream().map(f -> new FileInfo(f.path, f.records, t.reachable(f.path))).toList();
     }
   }
 
@@ -67,8 +67,7 @@ public final class CifarDataset {
   public static CifarDataset open(JavaSparkContext sc, String folder) {
     CifarDataset ds = open(folder, sc.hadoopConfiguration());
     Transport t = Transport.of(sc);
-    return new CifarDataset(folder, ds.d, ds.classNames, ds.trainFiles.stream().map(f -> f.readBy(t)).toList(),
-        ds.testFiles.stream().map(f -> f.readBy(t)).toList());
+    return new CifarDataset(folder, ds.d, ds.classNames, FileInfo.readBy(t, ds.trainFiles), FileInfo.readBy(t, ds.testFiles));
   }
 
   /** Whether the tasks read the files from the driver's file server ({@link #open(JavaSparkContext, String)}). */

@@ -105,8 +105,7 @@ public final class Predictor implements java.io.Serializable {
   public static List<Prediction> predictOnSpark(JavaSparkContext sc, ModelFile model, List<InputFiles.Input> binFiles) {
     int rec = model.shape().d() + 1;
     BinInputs bins = BinInputs.of(binFiles, rec);
-    Transport t = Transport.of(sc);
-    List<CifarDataset.FileInfo> files = bins.files().stream().map(f -> f.readBy(t)).toList(); // local ones served
+    List<CifarDataset.FileInfo> files = CifarDataset.FileInfo.readBy(Transport.of(sc), bins.files()); // local ones served
     List<RecordSplit> splits = CifarDataset.splits(files, 0, bins.total(), sc.defaultParallelism());
     Broadcast<Predictor> bp = sc.broadcast(new Predictor(model));
     Shared<HadoopConf> conf = HadoopConf.share(sc);
