@@ -124,6 +124,10 @@ case "$master" in local|local\[*) # local-cluster[...] runs executors in JVMs of
   DRIVER_JVM=""
   if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then DRIVER_JVM="-XX:+UseTransparentHugePages"; fi
   DRIVER_JVM="$DRIVER_JVM -Xms$(($(mebibytes "$DRIVER_MEMORY") / 2))m" ;;
+# a cluster on this machine's loopback: its executors reach the driver there too, and Spark does not
+# warn that the hostname resolves to a loopback address (it would bind to another interface's address)
+local-cluster\[*|spark://127.*|spark://localhost[:/]*|spark://localhost)
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
 esac
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
