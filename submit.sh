@@ -117,7 +117,8 @@ if ! [[ "$EXECUTOR_MEMORY" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
   exit 2
 fi
 DRIVER_MIB="$(mebibytes "$DRIVER_MEMORY")"
-DRIVER_JVM="-Xms$((DRIVER_MIB < 1024 ? DRIVER_MIB : 1024))m -XX:+AlwaysPreTouch" # 1 GB, or all of a smaller heap
+# 1 GB, or all of a smaller heap; in 2 MB pages the touch takes half the time (0.9 against 1.8 s here)
+DRIVER_JVM="-Xms$((DRIVER_MIB < 1024 ? DRIVER_MIB : 1024))m -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
 EXECUTOR_JVM="-Xms$(($(mebibytes "$EXECUTOR_MEMORY") / 2))m -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
 case "$master" in local|local\[*) # local-cluster[...] runs executors in JVMs of their own
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
