@@ -38,6 +38,12 @@ for a in "$@"; do
 done
 if [ "$prev" = --deploy-mode ]; then echo "error: --deploy-mode: no value given (client or cluster)" >&2; exit 2; fi
 set -- ${args[@]+"${args[@]}"}
+# the forms spark-submit takes (it would refuse any other with a stack trace, exit 1)
+case "$master" in
+  local|local\[?*\]|local-cluster\[?*\]|spark://?*|yarn|k8s://?*) ;;
+  *) echo "error: --master: '$master' is not a Spark master URL (local[N], spark://HOST:PORT, yarn or k8s://https://HOST:PORT)" >&2
+    exit 2 ;;
+esac
 case "$deploy" in
   client) ;;
   cluster) case "$master" in local|local\[*|local-cluster\[*)

@@ -28,6 +28,7 @@ final class SparkContexts {
     if (force || !conf.contains("spark.master")) {
       conf.setMaster(master);
     }
+    MasterCheck.reachable(conf.get("spark.master", null));
     Transport.configure(conf);
     return new JavaSparkContext(conf);
   }

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -86,6 +87,7 @@ public record HadoopLookup(FileSystem fs, boolean own) implements Closeable {
     if (server == null) return Messages.oneLine(e);
     if (e instanceof ConnectException) return "cannot connect to " + server + ": connection refused";
     if (e instanceof SocketTimeoutException) return "cannot connect to " + server + ": no answer, timed out";
+    if (e instanceof UnknownHostException) return "cannot connect to " + server + ": unknown host";
     return Messages.oneLine(e);
   }
 }

@@ -121,6 +121,30 @@ class BadInputTest {
     assertSubmitSh(Map.of(), "--deploy-mode: no value given (client or cluster)", "train", "--deploy-mode");
   }
 
+  /** What spark-submit would refuse with a stack trace is refused in one line. */
+  @Test
+  void submitShNamesAMasterThatIsNoMasterUrl() throws Exception {
+    assertSubmitSh(Map.of(), "--master: 'bogus://x' is not a Spark master URL (local[N], spark://HOST:PORT, yarn or"
+        + " k8s://https://HOST:PORT)", "train", "--master", "bogus://x");
+    assertSubmitSh(Map.of(), "--master: 'local[2' is not a Spark master URL", "train", "--master=local[2");
+  }
+
+  /** Spark would retry for a minute, logging stack traces, and fail on a stopped context; nothing is written. */
+  @Test
+  void aStandaloneMasterThatDoesNotAnswerIsNamed() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort(); // free once closed: nothing listens there
+    }
+    String master = "spark://127.0.0.1:" + port;
+    Path out = tmp.resolve("run");
+    assertRefused("master: " + master + ": cannot connect to 127.0.0.1:" + port + ": connection refused",
+        "train", "--master", master, "--out", out.toString());
+    assertRefused("master: spark://127.0.0.1: '127.0.0.1' is not HOST:PORT", "train", "--master", "spark://127.0.0.1",
+        "--out", out.toString());
+    assertTrue(!Files.exists(out.resolve("metrics.json")), "nothing written");
+  }
+
   /** YARN and Kubernetes need a Spark installation: the project's own jars name what is missing at once. */
   @Test
   void submitShNamesTheClusterManagersItsOwnJarsLack() throws Exception {
