@@ -126,15 +126,16 @@ DRIVER_MIB="$(mebibytes "$DRIVER_MEMORY")"
 # 1 GB, or all of a smaller heap; in 2 MB pages the touch takes half the time (0.9 against 1.8 s here)
 DRIVER_JVM="-Xms$((DRIVER_MIB < 1024 ? DRIVER_MIB : 1024))m -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
 EXECUTOR_JVM="-Xms$(($(mebibytes "$EXECUTOR_MEMORY") / 2))m -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages"
+# A local master, or a cluster on this machine's loopback: the driver binds to loopback too, where its
+# executors reach it, and Spark does not warn that the hostname resolves to a loopback address (it would
+# bind to another interface's address)
+case "$master" in local|local\[*|local-cluster\[*|spark://127.*|spark://localhost|spark://localhost:*)
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
 case "$master" in local|local\[*) # local-cluster[...] runs executors in JVMs of their own
-  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   DRIVER_JVM=""
   if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then DRIVER_JVM="-XX:+UseTransparentHugePages"; fi
   DRIVER_JVM="$DRIVER_JVM -Xms$(($(mebibytes "$DRIVER_MEMORY") / 2))m" ;;
-# a cluster on this machine's loopback: its executors reach the driver there too, and Spark does not
-# warn that the hostname resolves to a loopback address (it would bind to another interface's address)
-local-cluster\[*|spark://127.*|spark://localhost[:/]*|spark://localhost)
-  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
 esac
 LOG_CONF="-Dlog4j2.configurationFile=file:$HERE/conf/log4j2.properties"
 SPARK_ARGS=(--master "$master" --class twolayer.cli.Main --name "twolayer-spark ${1:-}"
